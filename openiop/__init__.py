@@ -1,0 +1,3 @@
+"""OpenIOP: software to run an Intensive Outpatient Program."""
+
+__version__ = "0.1.0"

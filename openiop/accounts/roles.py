@@ -1,0 +1,78 @@
+"""The role x permission table (AZ-2): one documented place, read by migrations and tests.
+
+Roles are Django Groups named by their code. Coarse permissions live here; which participants
+a role reaches is decided in ``participants/access.py`` (care team, or the whole program for
+roles holding ``participants.view_program_participants``). docs/access-matrix.md renders this
+table for people.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROGRAM_DIRECTOR = "program_director", _("Program director")
+    CLINICIAN = "clinician", _("Clinician (licensed therapist)")
+    COUNSELOR = "counselor", _("Counselor")
+    PRESCRIBER = "prescriber", _("Prescriber")
+    NURSE_TECHNICIAN = "nurse_technician", _("Nurse / technician")
+    FRONT_DESK = "front_desk", _("Front desk")
+    BILLING = "billing", _("Billing")
+    COMPLIANCE_AUDITOR = "compliance_auditor", _("Compliance auditor")
+
+
+_SEE_CHART = ["participants.view_participant", "participants.view_episode"]
+_CLINICAL = [*_SEE_CHART, "participants.view_clinical_record"]
+_REGISTER = ["participants.add_participant", "participants.change_participant"]
+_REFER = ["participants.add_episode"]
+_ADMIT = ["participants.admit_episode", "participants.change_episode"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.PROGRAM_DIRECTOR: [
+        *_CLINICAL,
+        *_REGISTER,
+        *_REFER,
+        *_ADMIT,
+        "participants.view_program_participants",
+        "participants.manage_care_team",
+        "participants.view_change_history",
+    ],
+    Role.CLINICIAN: [*_CLINICAL, *_REGISTER, *_REFER, *_ADMIT],
+    Role.COUNSELOR: [*_CLINICAL, "participants.change_participant"],
+    Role.PRESCRIBER: [*_CLINICAL],
+    Role.NURSE_TECHNICIAN: [*_CLINICAL],
+    Role.FRONT_DESK: [*_SEE_CHART, *_REGISTER, *_REFER, "participants.view_program_participants"],
+    Role.BILLING: [],
+    Role.COMPLIANCE_AUDITOR: ["audit.view_auditevent"],
+}
+
+
+def sync_role_permissions(apps) -> None:
+    """Create the role groups and give each exactly the permissions in ROLE_PERMISSIONS.
+
+    Called from migrations (with the historical ``apps``). Permissions whose app has not been
+    migrated yet are skipped; that app's own migration calls this again.
+    """
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=str(role))
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)
+
+
+def ensure_permissions(apps) -> None:
+    """Create model permissions now (Django normally does it after all migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None

@@ -1,0 +1,77 @@
+"""Sign in, sign out, change password; lockout page. Each outcome is audited (AUD-2)."""
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openiop.audit.models import AuditAction, AuditOutcome, DataCategory
+from openiop.audit.services import audit_record
+from openiop.core.middleware import session_mark_started
+from openiop.core.policy import authenticated, public
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        session_mark_started(self.request)
+        audit_record(
+            actor=form.get_user(), action=AuditAction.LOGIN, category=DataCategory.SECURITY
+        )
+        return response
+
+    def form_invalid(self, form):
+        audit_record(
+            actor=None,
+            actor_email=(self.request.POST.get("username") or "")[:254],
+            action=AuditAction.LOGIN_FAILED,
+            outcome=AuditOutcome.DENIED,
+            category=DataCategory.SECURITY,
+        )
+        return super().form_invalid(form)
+
+
+login = public(LoginView.as_view())
+
+
+def lockout(request, credentials=None, *args, **kwargs):
+    """django-axes calls this when an account is locked (AUTH-4)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    audit_record(
+        actor=None,
+        actor_email=username[:254],
+        action=AuditAction.LOCKED_OUT,
+        outcome=AuditOutcome.DENIED,
+        category=DataCategory.SECURITY,
+    )
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@public
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action=AuditAction.LOGOUT, category=DataCategory.SECURITY)
+    logout(request)  # flushes the server-side session (SESS-4)
+    messages.info(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@authenticated
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        audit_record(
+            actor=user, action=AuditAction.PASSWORD_CHANGED, category=DataCategory.SECURITY
+        )
+        messages.success(request, _("Your password has been changed."))
+        return redirect("participants:caseload")
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -1,0 +1,110 @@
+"""The audit trail: one append-only row per access to, or change of, protected data.
+
+Rows hold identifiers and codes, never clinical text or secrets (AUD-9).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Sign-in failed")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    LOGOUT = "logout", _("Signed out")
+    SESSION_TIMEOUT = "session_timeout", _("Session timed out")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    ACCESS_DENIED = "access_denied", _("Access denied")
+    USER_CREATED = "user_created", _("User created")
+    ROLE_GRANTED = "role_granted", _("Role granted")
+    ROLE_REVOKED = "role_revoked", _("Role revoked")
+    PARTICIPANT_VIEWED = "participant_viewed", _("Participant record viewed")
+    PARTICIPANT_LISTED = "participant_listed", _("Participant shown in a list")
+    PARTICIPANT_HISTORY_VIEWED = "participant_history_viewed", _("Change history viewed")
+    PARTICIPANT_REGISTERED = "participant_registered", _("Participant registered")
+    PARTICIPANT_UPDATED = "participant_updated", _("Participant details changed")
+    EPISODE_REFERRED = "episode_referred", _("Referral recorded")
+    EPISODE_ADMITTED = "episode_admitted", _("Admitted")
+    EPISODE_STATUS_CHANGED = "episode_status_changed", _("Episode status changed")
+    CARE_TEAM_CHANGED = "care_team_changed", _("Care team changed")
+    AUDIT_VIEWED = "audit_viewed", _("Audit trail viewed")
+    AUDIT_EXPORTED = "audit_exported", _("Audit trail exported")
+
+
+class AuditOutcome(models.TextChoices):
+    ALLOWED = "allowed", _("Allowed")
+    DENIED = "denied", _("Denied")
+
+
+class DataCategory(models.TextChoices):
+    NONE = "", _("None")
+    SECURITY = "security", _("Security")
+    DEMOGRAPHICS = "demographics", _("Demographics")
+    ADMINISTRATIVE = "administrative", _("Episode and care team")
+    SUD_RECORD = "sud_record", _("SUD treatment record (42 CFR Part 2)")
+    AUDIT = "audit", _("Audit trail")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only: they cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    occurred_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_email = models.CharField(_("actor e-mail"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.ALLOWED
+    )
+    category = models.CharField(
+        _("data category"), max_length=20, choices=DataCategory.choices, blank=True
+    )
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
+    )
+    target_type = models.CharField(_("object type"), max_length=60, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=256, blank=True)
+    path = models.CharField(_("path"), max_length=512, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["participant", "occurred_at"], name="audit_participant_time"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+        ]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_email} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only: they cannot be deleted.")

@@ -1,0 +1,114 @@
+"""Who may see which participants: the one place that decides (AZ-3).
+
+- Roles holding ``participants.view_program_participants`` (director, front desk) see every
+  participant with an episode in a program they work in.
+- Other staff holding ``participants.view_participant`` see the participants whose care team
+  (or primary clinician) includes them, on any of their episodes.
+- Everyone else sees nobody. Out of scope answers 404, the same as "does not exist" (AZ-4),
+  and the attempt is audited.
+"""
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from openiop.audit.models import AuditAction, AuditOutcome, DataCategory
+from openiop.audit.services import audit_record
+from openiop.participants.models import Episode, Participant
+
+CLINICAL_PERMISSION = "participants.view_clinical_record"
+
+
+def _episode_scope(user, prefix: str = "") -> Q:
+    scope = Q(**{f"{prefix}care_team__user": user}) | Q(**{f"{prefix}primary_clinician": user})
+    if user.has_perm("participants.view_program_participants"):
+        scope |= Q(**{f"{prefix}program__memberships__user": user})
+    return scope
+
+
+def participants_visible_to(user) -> QuerySet[Participant]:
+    if not user.is_authenticated or not user.has_perm("participants.view_participant"):
+        return Participant.objects.none()
+    in_scope = Participant.objects.filter(_episode_scope(user, "episodes__")).values("pk")
+    return Participant.objects.filter(pk__in=in_scope)
+
+
+def episodes_in_scope(user) -> QuerySet[Episode]:
+    """Episodes a user works on directly: care team, primary clinician, or program-wide role."""
+    if not user.is_authenticated or not user.has_perm("participants.view_episode"):
+        return Episode.objects.none()
+    return Episode.objects.filter(pk__in=Episode.objects.filter(_episode_scope(user)).values("pk"))
+
+
+def can_see_clinical(user) -> bool:
+    return user.has_perm(CLINICAL_PERMISSION)
+
+
+def data_category_for(user) -> DataCategory:
+    return DataCategory.SUD_RECORD if can_see_clinical(user) else DataCategory.DEMOGRAPHICS
+
+
+def _deny(user, public_id) -> None:
+    existing = Participant.objects.filter(public_id=public_id).first()
+    audit_record(
+        actor=user,
+        action=AuditAction.ACCESS_DENIED,
+        outcome=AuditOutcome.DENIED,
+        participant=existing,
+        target=existing,
+        target_id=str(public_id),
+    )
+    raise Http404
+
+
+def access_participant(
+    user, public_id: UUID | str, *, action: AuditAction | None = AuditAction.PARTICIPANT_VIEWED
+) -> Participant:
+    """The participant, if ``user`` may see them; otherwise 404 and an audited denial.
+
+    ``action`` is the audit row written for the allowed read; pass None when the caller's
+    service writes its own row for a change.
+    """
+    participant = participants_visible_to(user).filter(public_id=public_id).first()
+    if participant is None:
+        _deny(user, public_id)
+    if action is not None:
+        audit_record(
+            actor=user,
+            action=action,
+            target=participant,
+            participant=participant,
+            category=data_category_for(user),
+        )
+    return participant
+
+
+def access_episode(
+    user, public_id: UUID | str, *, action: AuditAction | None = AuditAction.PARTICIPANT_VIEWED
+) -> Episode:
+    episode = (
+        Episode.objects.select_related("participant", "program")
+        .filter(public_id=public_id, participant__in=participants_visible_to(user))
+        .first()
+    )
+    if episode is None:
+        existing = Episode.objects.filter(public_id=public_id).select_related("participant").first()
+        audit_record(
+            actor=user,
+            action=AuditAction.ACCESS_DENIED,
+            outcome=AuditOutcome.DENIED,
+            participant=existing.participant if existing else None,
+            target=existing,
+            target_id=str(public_id),
+        )
+        raise Http404
+    if action is not None:
+        audit_record(
+            actor=user,
+            action=action,
+            target=episode,
+            participant=episode.participant,
+            category=data_category_for(user),
+        )
+    return episode
