@@ -1,24 +1,24 @@
 """Optimistic locking (REL-1): an edit names the version it started from."""
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from openiop.core.models import VersionedModel
 
+Model = TypeVar("Model", bound=VersionedModel)
 
-def version_claim(instance: VersionedModel, *, expected_version: int) -> None:
-    """Lock the row, refuse if someone saved since ``expected_version``, bump the version.
 
-    Call inside the service's transaction, before saving ``instance``.
+def version_claim(instance: Model, *, expected_version: int) -> Model:
+    """A fresh, row-locked copy of ``instance`` with its version bumped, for a service to change.
+
+    Refuses with a ``conflict`` ValidationError if someone saved since ``expected_version``.
+    The caller's own object is left untouched, so a failed change never leaves it half-edited.
+    Call inside the service's transaction.
     """
-    current = (
-        type(instance)
-        .objects.select_for_update()
-        .filter(pk=instance.pk)
-        .values_list("version", flat=True)
-        .get()
-    )
-    if current != expected_version:
+    fresh = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if fresh.version != expected_version:
         raise ValidationError(
             _(
                 "Someone else changed this record while you were editing it. "
@@ -26,4 +26,5 @@ def version_claim(instance: VersionedModel, *, expected_version: int) -> None:
             ),
             code="conflict",
         )
-    instance.version = current + 1
+    fresh.version += 1
+    return fresh

@@ -17,6 +17,21 @@ from openiop.participants.models import (
 REFERRAL_WAITING_ALERT_DAYS = 7
 
 
+def clinical_staff_in(program) -> QuerySet:
+    """Active staff of ``program`` whose role may hold a caseload (clinical record access)."""
+    from openiop.accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            program_memberships__program=program,
+            groups__permissions__codename="view_clinical_record",
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
 def possible_duplicates(
     *, legal_first_name: str, legal_last_name: str, date_of_birth: date
 ) -> QuerySet[Participant]:

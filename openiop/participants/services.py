@@ -19,7 +19,7 @@ from openiop.participants.models import (
     Participant,
 )
 from openiop.participants.mrn import generate_mrn
-from openiop.participants.selectors import possible_duplicates
+from openiop.participants.selectors import clinical_staff_in, possible_duplicates
 from openiop.programs.models import Program, ProgramPhase
 from openiop.programs.selectors import programs_for
 
@@ -135,7 +135,7 @@ def participant_update(
     unknown = set(changes) - set(DEMOGRAPHIC_FIELDS)
     if unknown:
         raise TypeError(f"Not demographic fields: {sorted(unknown)}")
-    version_claim(participant, expected_version=version)
+    participant = version_claim(participant, expected_version=version)
     changed = sorted(name for name, value in changes.items() if getattr(participant, name) != value)
     for name, value in changes.items():
         setattr(participant, name, value)
@@ -191,14 +191,6 @@ def episode_refer(
     return episode
 
 
-def _clinical_staff_in(program: Program):
-    return User.objects.filter(
-        is_active=True,
-        program_memberships__program=program,
-        groups__permissions__codename="view_clinical_record",
-    ).distinct()
-
-
 @transaction.atomic
 def episode_admit(
     *,
@@ -210,12 +202,12 @@ def episode_admit(
     phase: ProgramPhase | None = None,
 ) -> Episode:
     """Admit a referred or assessing participant: active, with a primary clinician and phase."""
-    version_claim(episode, expected_version=version)
+    episode = version_claim(episode, expected_version=version)
     if episode.status not in (EpisodeStatus.REFERRED, EpisodeStatus.ASSESSING):
         raise ValidationError(
             _("Only a referred or assessing participant can be admitted."), code="not_admittable"
         )
-    if not _clinical_staff_in(episode.program).filter(pk=primary_clinician.pk).exists():
+    if not clinical_staff_in(episode.program).filter(pk=primary_clinician.pk).exists():
         raise ValidationError(
             {"primary_clinician": _("Choose a clinical staff member of this program.")}
         )
@@ -246,7 +238,7 @@ def episode_admit(
 
 @transaction.atomic
 def episode_change_status(*, actor: User, episode: Episode, version: int, status: str) -> Episode:
-    version_claim(episode, expected_version=version)
+    episode = version_claim(episode, expected_version=version)
     allowed = STATUS_TRANSITIONS.get(episode.status, set())
     if status not in allowed:
         raise ValidationError(

@@ -1,0 +1,86 @@
+"""AUD-1: every page that shows participant data writes an audit row for that participant."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from openiop.audit.models import AuditAction, AuditEvent, DataCategory
+from openiop.participants.tests.factories import EpisodeFactory
+
+PAGES = {
+    "participants:caseload": (None, AuditAction.PARTICIPANT_LISTED),
+    "participants:search": (None, AuditAction.PARTICIPANT_LISTED),
+    "participants:chart": ("participant", AuditAction.PARTICIPANT_VIEWED),
+    "participants:edit": ("participant", AuditAction.PARTICIPANT_VIEWED),
+    "participants:refer": ("participant", AuditAction.PARTICIPANT_VIEWED),
+    "participants:history": ("participant", AuditAction.PARTICIPANT_HISTORY_VIEWED),
+    "participants:admit": ("referral", AuditAction.PARTICIPANT_VIEWED),
+    "participants:care_team": ("episode", AuditAction.PARTICIPANT_VIEWED),
+}
+
+
+@pytest.fixture
+def referral(participant, other_program, director):
+    from openiop.programs.models import ProgramMembership
+
+    ProgramMembership.objects.create(user=director, program=other_program)
+    return EpisodeFactory(
+        participant=participant, program=other_program, referred_on=datetime.date.today()
+    )
+
+
+@pytest.mark.parametrize(("route", "page"), PAGES.items(), ids=list(PAGES))
+def test_viewing_a_participant_page_writes_a_complete_audit_row(
+    client, director, participant, request, route, page
+):
+    obj, action = page
+    url = reverse(route, args=[request.getfixturevalue(obj).public_id]) if obj else reverse(route)
+    if route == "participants:search":
+        url += f"?q={participant.legal_last_name}"
+    client.force_login(director)
+    before = AuditEvent.objects.count()
+    response = client.get(url, REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="pytest-browser")
+    assert response.status_code == 200
+    assert AuditEvent.objects.count() > before
+    event = AuditEvent.objects.filter(participant=participant, action=action).latest("id")
+    assert event.actor == director
+    assert event.actor_email == director.email
+    assert event.ip_address == "203.0.113.9"
+    assert event.user_agent == "pytest-browser"
+    assert event.path == url.split("?")[0]
+    assert event.category == DataCategory.SUD_RECORD
+    assert event.occurred_at is not None
+
+
+def test_front_desk_reads_are_recorded_as_demographics(client, front_desk, participant):
+    client.force_login(front_desk)
+    client.get(reverse("participants:chart", args=[participant.public_id]))
+    event = AuditEvent.objects.get(action=AuditAction.PARTICIPANT_VIEWED)
+    assert event.category == DataCategory.DEMOGRAPHICS
+
+
+def test_audit_rows_hold_no_free_text_from_the_record(client, director, participant):
+    marker = "MARKER-clinical-text-7731"
+    participant.address = marker
+    participant.save()
+    client.force_login(director)
+    client.get(reverse("participants:chart", args=[participant.public_id]))
+    client.post(
+        reverse("participants:edit", args=[participant.public_id]),
+        {
+            "legal_first_name": participant.legal_first_name,
+            "legal_last_name": participant.legal_last_name,
+            "date_of_birth": participant.date_of_birth.isoformat(),
+            "sex_assigned_at_birth": participant.sex_assigned_at_birth,
+            "primary_language": "English",
+            "address": marker + " updated",
+            "version": participant.version,
+        },
+    )
+    participant.refresh_from_db()
+    assert participant.address == marker + " updated"
+    assert AuditEvent.objects.filter(action=AuditAction.PARTICIPANT_UPDATED).exists()
+    for event in AuditEvent.objects.all():
+        row = " ".join(str(value) for value in vars(event).values())
+        assert marker not in row
