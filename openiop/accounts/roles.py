@@ -73,6 +73,19 @@ def ensure_permissions(apps) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
+
+
+def sync_roles_after_migrate(sender, apps=None, **kwargs) -> None:
+    """post_migrate: keep the role groups equal to the table after every migrate or flush.
+
+    The 0002_roles migration creates them; a database flush (as test runners do between
+    transactional tests) removes them, and Django re-emits post_migrate afterwards.
+    """
+    if apps is None:
+        from django.apps import apps
+    ensure_permissions(apps)
+    sync_role_permissions(apps)
