@@ -1,0 +1,57 @@
+"""``openiop createstaff``: give a person their own account, with a role and programs."""
+
+import getpass
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from openiop.accounts.roles import Role
+from openiop.accounts.services import user_create
+from openiop.programs.models import Program, ProgramMembership
+
+
+class Command(BaseCommand):
+    help = "Create a staff account with a role, optionally in one or more programs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--email", required=True)
+        parser.add_argument("--name", required=True, help="Full name")
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--credentials", default="", help="e.g. LCSW")
+        parser.add_argument(
+            "--program", action="append", default=[], help="Program name (repeatable)"
+        )
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="Read the password from standard input"
+        )
+
+    def handle(self, *args, **options):
+        programs = []
+        for name in options["program"]:
+            program = Program.objects.filter(name=name).first()
+            if program is None:
+                raise CommandError(f"No program named {name!r}.")
+            programs.append(program)
+        if options["password_stdin"]:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("The two passwords differ.")
+        try:
+            with transaction.atomic():
+                user = user_create(
+                    actor=None,
+                    email=options["email"],
+                    full_name=options["name"],
+                    password=password,
+                    roles=[options["role"]],
+                    credentials=options["credentials"],
+                )
+                for program in programs:
+                    ProgramMembership.objects.create(user=user, program=program)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        self.stdout.write(f"Created {user.email} ({Role(options['role']).label}).")
