@@ -1,2 +1,9 @@
+from django.urls import path
+
+from openiop.audit import views
+
 app_name = "audit"
-urlpatterns = []
+urlpatterns = [
+    path("", views.events, name="events"),
+    path("export.csv", views.export, name="export"),
+]
