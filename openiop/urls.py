@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from openiop.core import views as core_views
+
 urlpatterns = [
+    path("", core_views.home, name="home"),
     path("accounts/", include("openiop.accounts.urls")),
     path("audit/", include("openiop.audit.urls")),
     path("", include("openiop.participants.urls")),

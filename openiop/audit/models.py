@@ -108,3 +108,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only: they cannot be deleted.")
+
+    def _do_update(self, *args, **kwargs):
+        # Reached by save() on an instance built with an existing primary key.
+        raise PermissionError("Audit events are append-only: they cannot be changed.")

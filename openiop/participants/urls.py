@@ -4,7 +4,7 @@ from openiop.participants import views
 
 app_name = "participants"
 urlpatterns = [
-    path("", views.caseload, name="caseload"),
+    path("caseload/", views.caseload, name="caseload"),
     path("participants/search/", views.search, name="search"),
     path("participants/new/", views.register, name="register"),
     path("participants/<uuid:public_id>/", views.chart, name="chart"),

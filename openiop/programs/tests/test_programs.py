@@ -51,7 +51,9 @@ def test_program_minimum_above_maximum_is_rejected():
 @pytest.mark.django_db
 def test_phase_target_cannot_exceed_the_program_maximum():
     program = ProgramFactory()
-    phase = ProgramPhase(program=program, order=1, name="Engagement", target_weekly_hours=25, typical_weeks=3)
+    phase = ProgramPhase(
+        program=program, order=1, name="Engagement", target_weekly_hours=25, typical_weeks=3
+    )
     with pytest.raises(ValidationError) as error:
         phase.full_clean()
     assert "19" in error.value.message_dict["target_weekly_hours"][0]
