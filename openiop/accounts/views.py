@@ -1,5 +1,8 @@
 """Sign in, sign out, change password; lockout page. Each outcome is audited (AUD-2)."""
 
+import unicodedata
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -8,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from openiop.accounts.models import User
 from openiop.audit.models import AuditAction, AuditOutcome, DataCategory
 from openiop.audit.services import audit_record
 from openiop.core.middleware import session_mark_started
@@ -29,7 +33,7 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         audit_record(
             actor=None,
-            actor_email=(self.request.POST.get("username") or "")[:254],
+            actor_email=(login_username(self.request) or "")[:254],
             action=AuditAction.LOGIN_FAILED,
             outcome=AuditOutcome.DENIED,
             category=DataCategory.SECURITY,
@@ -40,17 +44,34 @@ class LoginView(auth_views.LoginView):
 login = public(LoginView.as_view())
 
 
-def lockout(request, credentials=None, *args, **kwargs):
+def login_username(request, credentials: dict | None = None) -> str | None:
+    """The e-mail address a sign-in attempt is for, normalized as the login form does.
+
+    django-axes counts failures under this name (``AXES_USERNAME_CALLABLE``), so that changing
+    the case of a letter does not start a fresh count and bypass the lockout (AUTH-4).
+    """
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = request.POST.get("username") if request is not None else None
+    if not username:
+        return None
+    return User.objects.normalize_email(unicodedata.normalize("NFKC", username)) or None
+
+
+def lockout(request, original_response=None, credentials=None):
     """django-axes calls this when an account is locked (AUTH-4)."""
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
     audit_record(
         actor=None,
-        actor_email=username[:254],
+        actor_email=(login_username(request, credentials) or "")[:254],
         action=AuditAction.LOCKED_OUT,
         outcome=AuditOutcome.DENIED,
         category=DataCategory.SECURITY,
     )
-    return render(request, "accounts/locked_out.html", status=429)
+    cooloff_minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request, "accounts/locked_out.html", {"cooloff_minutes": cooloff_minutes}, status=429
+    )
 
 
 @public
@@ -73,5 +94,5 @@ def password_change(request):
             actor=user, action=AuditAction.PASSWORD_CHANGED, category=DataCategory.SECURITY
         )
         messages.success(request, _("Your password has been changed."))
-        return redirect("participants:caseload")
+        return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})

@@ -53,13 +53,12 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
-            last = request.session.get(SESSION_LAST_ACTIVITY)
-            started = request.session.get(SESSION_STARTED)
+            # A session opened without our login view (e.g. force_login): start the clocks now,
+            # and keep them even if this first request is background polling.
+            last = request.session.setdefault(SESSION_LAST_ACTIVITY, now)
+            started = request.session.setdefault(SESSION_STARTED, now)
             idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
             absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
-            if last is None or started is None:
-                # A session opened without our login view (e.g. force_login): start the clocks.
-                last = started = request.session[SESSION_STARTED] = now
             reason = None
             if now - last > idle:
                 reason = "idle"
