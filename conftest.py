@@ -6,6 +6,9 @@ In ``other_program``: a clinician on ``other_participant``'s care team. Plus a p
 and a family member's accounts, which have no staff role.
 """
 
+import os
+from pathlib import Path
+
 import pytest
 
 from openiop.accounts.roles import Role
@@ -140,3 +143,48 @@ def as_persona(client, request):
         return user
 
     return login
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright (its own browser download does not work here).
+
+    Playwright's sync API runs an event loop in the test thread, so Django's async-safety
+    check is lifted while the module's browser tests run, and restored afterwards.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot under test-artifacts/ (git-ignored) to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)

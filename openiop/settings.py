@@ -64,6 +64,11 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("OPENIOP_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "OPENIOP_ALLOWED_HOSTS is required when OPENIOP_DEBUG is off "
+        "(the host names this server answers to, comma-separated, e.g. iop.example.org)"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("OPENIOP_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -5,9 +5,10 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from openiop.core import request_context
 
@@ -79,8 +80,11 @@ class SessionTimeoutMiddleware:
         )
         logout(request)
         messages.info(request, _("You were signed out because your session timed out."))
-        login_url = redirect(settings.LOGIN_URL).url
-        return redirect(f"{login_url}?next={request.path}")
+        response = redirect_to_login(request.path)
+        if request.headers.get("HX-Request"):
+            # An htmx request would swap the login page into a fragment: reload the page.
+            return HttpResponseClientRedirect(response.url)
+        return response
 
 
 class NoStoreMiddleware:

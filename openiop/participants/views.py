@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openiop.accounts.models import User
 from openiop.audit.models import AuditAction
@@ -53,10 +53,11 @@ def caseload(request):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @requires("participants.view_participant")
 def search(request):
-    query = request.GET.get("q", "").strip()[:100]
+    """Search by name or MRN. The query comes by POST so that no name appears in a URL."""
+    query = request.POST.get("q", "").strip()[:100]
     results = selectors.participant_search(request.user, query) if query else []
     audit_record_listing(
         actor=request.user, participants=results, category=access.data_category_for(request.user)

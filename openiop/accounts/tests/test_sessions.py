@@ -147,3 +147,17 @@ def test_anonymous_logout_writes_nothing(client, db):
 
     assert response.status_code == 302
     assert not audit_rows(AuditAction.LOGOUT).exists()
+
+
+def test_a_timed_out_htmx_request_reloads_the_whole_page_to_sign_in(client, signed_in, clock):
+    session_key = client.session.session_key
+    clock.shift(dt.timedelta(minutes=16))
+
+    response = client.get(
+        reverse("participants:caseload") + "?status=active", HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200  # htmx follows HX-Redirect itself
+    assert response["HX-Redirect"] == reverse("accounts:login") + "?next=/caseload/"
+    assert not Session.objects.filter(session_key=session_key).exists()
+    assert_anonymous(client)

@@ -1,33 +1,17 @@
 """The auditor's journey in a real browser (Debian's chromium through Playwright), found by
 labels and roles: sign in, filter the trail, page through it on a phone, export."""
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from conftest import screenshot
 from openiop.audit.models import AuditAction, AuditEvent
 from openiop.audit.tests.factories import AuditEventFactory
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def _sign_in_to_the_audit_trail(page, live_server, auditor, password):
@@ -68,10 +52,9 @@ def test_auditor_filters_and_exports_the_trail_on_a_phone(
     expect(table.get_by_role("row")).to_have_count(1 + 50)
     expect(table.get_by_text("someone.else@example.org")).to_have_count(0)
     width = page.evaluate("document.documentElement.scrollWidth")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "audit-trail-phone.png")
+    screenshot(page, "audit-trail-phone")
     table.scroll_into_view_if_needed()
-    page.screenshot(path=ARTIFACTS / "audit-trail-phone-table.png")
+    screenshot(page, "audit-trail-phone-table")
     assert width <= 390
 
     page.get_by_role("link", name="Next").click()

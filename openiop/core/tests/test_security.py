@@ -75,6 +75,16 @@ def test_settings_refuse_to_start_without_a_secret_key(tmp_path):
     assert not (tmp_path / "var" / "dev-secret-key").exists()
 
 
+def test_settings_refuse_to_start_without_allowed_hosts(tmp_path):
+    env = _production_env(tmp_path)
+    del env["OPENIOP_ALLOWED_HOSTS"]
+
+    result = _run(["-c", "import openiop.settings"], env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: OPENIOP_ALLOWED_HOSTS is required" in result.stderr
+
+
 PRODUCTION_PROBE = textwrap.dedent(
     """
     import json, sys

@@ -62,8 +62,7 @@ def referral(program, clinician):
 
 def _url(route, obj, request):
     if obj is None:
-        url = reverse(route)
-        return url + "?q=a" if route == "participants:search" else url
+        return reverse(route)
     target = request.getfixturevalue(obj)
     return reverse(route, args=[target.public_id])
 
@@ -110,9 +109,10 @@ def test_lists_never_include_participants_out_of_scope(
 ):
     client.force_login(other_clinician)
     caseload = client.get(reverse("participants:caseload")).content.decode()
-    found = client.get(
+    found = client.post(
         reverse("participants:search"), {"q": participant.legal_last_name}
     ).content.decode()
+    assert "No participant matches" in found
     assert other_participant.mrn in caseload
     assert participant.mrn not in caseload
     assert participant.mrn not in found

@@ -36,11 +36,13 @@ def test_viewing_a_participant_page_writes_a_complete_audit_row(
 ):
     obj, action = page
     url = reverse(route, args=[request.getfixturevalue(obj).public_id]) if obj else reverse(route)
-    if route == "participants:search":
-        url += f"?q={participant.legal_last_name}"
     client.force_login(director)
     before = AuditEvent.objects.count()
-    response = client.get(url, REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="pytest-browser")
+    meta = {"REMOTE_ADDR": "203.0.113.9", "HTTP_USER_AGENT": "pytest-browser"}
+    if route == "participants:search":
+        response = client.post(url, {"q": participant.legal_last_name}, **meta)
+    else:
+        response = client.get(url, **meta)
     assert response.status_code == 200
     assert AuditEvent.objects.count() > before
     event = AuditEvent.objects.filter(participant=participant, action=action).latest("id")

@@ -1,41 +1,15 @@
 """The main journey in a real browser (Debian's chromium through Playwright), found by labels
 and roles the way a screen reader would: sign in, caseload, register, admit, chart."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from conftest import screenshot
 from openiop.participants.models import EpisodeStatus, Participant
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are
-    # ordinary synchronous calls between browser steps.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -47,11 +21,6 @@ def page(browser):
     context.close()
 
 
-def _shoot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-
-
 def test_register_admit_and_open_the_chart(page, live_server, director, clinician, password):
     page.goto(live_server.url)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -60,7 +29,7 @@ def test_register_admit_and_open_the_chart(page, live_server, director, clinicia
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
-    _shoot(page, "caseload-empty")
+    screenshot(page, "caseload-empty")
     page.get_by_role("main").get_by_role("link", name="Register participant").click()
 
     expect(page.get_by_role("heading", name="Register participant")).to_be_visible()
@@ -76,7 +45,7 @@ def test_register_admit_and_open_the_chart(page, live_server, director, clinicia
     page.get_by_label("Sex assigned at birth").select_option(label="Male")
     page.get_by_label("Pronouns").fill("he/him")
     page.get_by_label("Phone", exact=True).fill("555-0188")
-    _shoot(page, "register-filled")
+    screenshot(page, "register-filled")
     page.get_by_role("button", name="Register").click()
 
     expect(page.get_by_role("heading", name=re.compile("Mo Ellis"))).to_be_visible()
@@ -92,7 +61,7 @@ def test_register_admit_and_open_the_chart(page, live_server, director, clinicia
     header = page.get_by_role("region", name="Participant summary")
     expect(header.get_by_text("Active")).to_be_visible()
     expect(header.get_by_text("Engagement")).to_be_visible()
-    _shoot(page, "chart-admitted")
+    screenshot(page, "chart-admitted")
     episode = participant.episodes.get()
     assert (episode.status, episode.primary_clinician) == (EpisodeStatus.ACTIVE, clinician)
 
@@ -116,6 +85,6 @@ def test_caseload_and_chart_fit_a_phone_screen(
     page.get_by_role("link", name=participant.display_name).click()
     expect(page.get_by_role("heading", name=re.compile(participant.display_name))).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
-    _shoot(page, "chart-phone")
+    screenshot(page, "chart-phone")
     context.close()
     assert width <= 390

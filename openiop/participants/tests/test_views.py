@@ -208,3 +208,20 @@ def test_caseload_filters_by_status_with_htmx(client, director, episode, program
     assert "<html" not in html  # a fragment for htmx
     assert episode.participant.mrn not in html
     assert "1 participant" in html
+
+
+def test_search_finds_by_name_or_mrn_and_keeps_names_out_of_the_url(
+    client, clinician, participant, other_participant
+):
+    client.force_login(clinician)
+    by_name = client.post(reverse("participants:search"), {"q": participant.legal_last_name})
+    by_mrn = client.post(
+        reverse("participants:search"), {"q": participant.mrn[:5]}, HTTP_HX_REQUEST="true"
+    )
+    assert participant.display_name in by_name.content.decode()
+    assert participant.display_name in by_mrn.content.decode()
+    assert "<html" not in by_mrn.content.decode()
+    assert by_name.wsgi_request.get_full_path() == reverse("participants:search")
+    page = client.get(reverse("participants:caseload")).content.decode()
+    assert 'role="search" action="/participants/search/" method="post"' in page
+    assert 'hx-post="/participants/search/"' in page
