@@ -49,17 +49,25 @@ def data_category_for(user) -> DataCategory:
     return DataCategory.SUD_RECORD if can_see_clinical(user) else DataCategory.DEMOGRAPHICS
 
 
-def _deny(user, public_id) -> None:
-    existing = Participant.objects.filter(public_id=public_id).first()
-    audit_record(
-        actor=user,
-        action=AuditAction.ACCESS_DENIED,
-        outcome=AuditOutcome.DENIED,
-        participant=existing,
-        target=existing,
-        target_id=str(public_id),
-    )
-    raise Http404
+def _audit_access(user, action, *, participant, target, public_id) -> None:
+    """The audit row for a look at a record: a denial when ``target`` is None."""
+    if target is None:
+        audit_record(
+            actor=user,
+            action=AuditAction.ACCESS_DENIED,
+            outcome=AuditOutcome.DENIED,
+            participant=participant,
+            target_id=str(public_id),
+        )
+        raise Http404
+    if action is not None:
+        audit_record(
+            actor=user,
+            action=action,
+            target=target,
+            participant=participant,
+            category=data_category_for(user),
+        )
 
 
 def access_participant(
@@ -68,47 +76,24 @@ def access_participant(
     """The participant, if ``user`` may see them; otherwise 404 and an audited denial.
 
     ``action`` is the audit row written for the allowed read; pass None when the caller's
-    service writes its own row for a change.
+    service writes its own row for a change. A denial names the participant when they exist,
+    so the trail shows who tried to look at whom.
     """
     participant = participants_visible_to(user).filter(public_id=public_id).first()
-    if participant is None:
-        _deny(user, public_id)
-    if action is not None:
-        audit_record(
-            actor=user,
-            action=action,
-            target=participant,
-            participant=participant,
-            category=data_category_for(user),
-        )
+    existing = participant or Participant.objects.filter(public_id=public_id).first()
+    _audit_access(user, action, participant=existing, target=participant, public_id=public_id)
     return participant
 
 
 def access_episode(
     user, public_id: UUID | str, *, action: AuditAction | None = AuditAction.PARTICIPANT_VIEWED
 ) -> Episode:
-    episode = (
-        Episode.objects.select_related("participant", "program")
-        .filter(public_id=public_id, participant__in=participants_visible_to(user))
-        .first()
-    )
-    if episode is None:
-        existing = Episode.objects.filter(public_id=public_id).select_related("participant").first()
-        audit_record(
-            actor=user,
-            action=AuditAction.ACCESS_DENIED,
-            outcome=AuditOutcome.DENIED,
-            participant=existing.participant if existing else None,
-            target=existing,
-            target_id=str(public_id),
-        )
-        raise Http404
-    if action is not None:
-        audit_record(
-            actor=user,
-            action=action,
-            target=episode,
-            participant=episode.participant,
-            category=data_category_for(user),
-        )
+    """The episode, if ``user`` may see its participant; otherwise 404 and an audited denial."""
+    episodes = Episode.objects.select_related("participant", "program")
+    episode = episodes.filter(
+        public_id=public_id, participant__in=participants_visible_to(user)
+    ).first()
+    existing = episode or episodes.filter(public_id=public_id).first()
+    participant = existing.participant if existing else None
+    _audit_access(user, action, participant=participant, target=episode, public_id=public_id)
     return episode
