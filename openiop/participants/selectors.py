@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openiop.participants.models import (
@@ -88,11 +89,42 @@ class Alert:
     text: str
 
 
+# Apps that own other alerts (e.g. assessments' clinical alerts) register providers here in
+# their AppConfig.ready(), so this app does not import them. A provider is given the viewing
+# user and decides what that user may see.
+# chart: (user, participant) -> list[Alert]; caseload: (user, participant ids) -> {id: [Alert]}
+CHART_ALERT_PROVIDERS: list = []
+# Tabs other modules add to the chart: (key, label, URL name taking the participant's public
+# id, permission needed to see the tab).
+CHART_TABS: list[tuple[str, str, str, str]] = []
+CASELOAD_ALERT_PROVIDERS: list = []
+
+
+def chart_tabs(user) -> list[tuple[str, str, str]]:
+    """(key, label, URL name) of the module tabs this user may open, in registration order."""
+    return [
+        (key, label, url_name)
+        for key, label, url_name, permission in CHART_TABS
+        if user.has_perm(permission)
+    ]
+
+
+def caseload_alerts(user, participant_ids: list[int]) -> dict[int, list[Alert]]:
+    """Alerts per participant for caseload rows: one query per provider, not per row."""
+    merged: dict[int, list[Alert]] = {}
+    for provider in CASELOAD_ALERT_PROVIDERS:
+        for participant_id, alerts in provider(user, participant_ids).items():
+            merged.setdefault(participant_id, []).extend(alerts)
+    return merged
+
+
 def participant_alerts(
-    participant: Participant, episodes: list[Episode], *, today: date
+    participant: Participant, episodes: list[Episode], *, today: date, user=None
 ) -> list[Alert]:
-    """Administrative alerts for the chart header; clinical modules add their own."""
+    """Alerts for the chart header: administrative ones here, then each provider's."""
     alerts = []
+    for provider in CHART_ALERT_PROVIDERS:
+        alerts.extend(provider(user, participant))
     if not participant.emergency_contact_name or not participant.emergency_contact_phone:
         alerts.append(Alert("warning", _("No emergency contact on file")))
     for episode in episodes:
@@ -141,3 +173,21 @@ def participant_change_history(participant: Participant) -> list[Change]:
             )
             previous = record
     return sorted(changes, key=lambda change: change.changed_at, reverse=True)
+
+
+def chart_context(user, participant: Participant, *, tab: str) -> dict:
+    """What the chart header and its tabs need, for every chart page of every module."""
+    from openiop.participants.access import can_see_clinical
+
+    today = timezone.localdate()
+    episodes = participant_episodes(participant)
+    return {
+        "participant": participant,
+        "episodes": episodes,
+        "open_episode": next((e for e in episodes if e.is_open), None),
+        "alerts": participant_alerts(participant, episodes, today=today, user=user),
+        "age": participant.age_on(today),
+        "can_see_clinical": can_see_clinical(user),
+        "chart_tabs": chart_tabs(user),
+        "tab": tab,
+    }

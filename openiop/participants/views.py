@@ -34,6 +34,9 @@ def caseload(request):
     if status not in EpisodeStatus.values:
         status = ""
     episodes = list(selectors.caseload_for(request.user, status=status or None))
+    alerts = selectors.caseload_alerts(request.user, [e.participant_id for e in episodes])
+    for episode in episodes:
+        episode.alerts = alerts.get(episode.participant_id, [])
     audit_record_listing(
         actor=request.user,
         participants=[episode.participant for episode in episodes],
@@ -97,27 +100,14 @@ def register(request):
     )
 
 
-def _chart_context(request, participant, *, tab: str) -> dict:
-    """What the chart header and tabs need, for every chart page."""
-    today = timezone.localdate()
-    episodes = selectors.participant_episodes(participant)
-    return {
-        "participant": participant,
-        "episodes": episodes,
-        "open_episode": next((e for e in episodes if e.is_open), None),
-        "alerts": selectors.participant_alerts(participant, episodes, today=today),
-        "age": participant.age_on(today),
-        "can_see_clinical": access.can_see_clinical(request.user),
-        "tab": tab,
-    }
-
-
 @require_GET
 @requires("participants.view_participant")
 def chart(request, public_id):
     participant = access.access_participant(request.user, public_id)
     return render(
-        request, "participants/chart.html", _chart_context(request, participant, tab="overview")
+        request,
+        "participants/chart.html",
+        selectors.chart_context(request.user, participant, tab="overview"),
     )
 
 
@@ -258,6 +248,6 @@ def history(request, public_id):
     participant = access.access_participant(
         request.user, public_id, action=AuditAction.PARTICIPANT_HISTORY_VIEWED
     )
-    context = _chart_context(request, participant, tab="history")
+    context = selectors.chart_context(request.user, participant, tab="history")
     context["changes"] = selectors.participant_change_history(participant)
     return render(request, "participants/history.html", context)
