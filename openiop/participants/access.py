@@ -85,15 +85,29 @@ def access_participant(
     return participant
 
 
+def access_participant_object(
+    user,
+    queryset: QuerySet,
+    public_id: UUID | str,
+    *,
+    action: AuditAction | None = AuditAction.PARTICIPANT_VIEWED,
+):
+    """An object with a ``participant`` (episode, administration, alert...) if the user may see
+    that participant; otherwise 404 and an audited denial, exactly like access_participant."""
+    queryset = queryset.select_related("participant")
+    found = queryset.filter(
+        public_id=public_id, participant__in=participants_visible_to(user)
+    ).first()
+    existing = found or queryset.filter(public_id=public_id).first()
+    participant = existing.participant if existing else None
+    _audit_access(user, action, participant=participant, target=found, public_id=public_id)
+    return found
+
+
 def access_episode(
     user, public_id: UUID | str, *, action: AuditAction | None = AuditAction.PARTICIPANT_VIEWED
 ) -> Episode:
     """The episode, if ``user`` may see its participant; otherwise 404 and an audited denial."""
-    episodes = Episode.objects.select_related("participant", "program")
-    episode = episodes.filter(
-        public_id=public_id, participant__in=participants_visible_to(user)
-    ).first()
-    existing = episode or episodes.filter(public_id=public_id).first()
-    participant = existing.participant if existing else None
-    _audit_access(user, action, participant=participant, target=episode, public_id=public_id)
-    return episode
+    return access_participant_object(
+        user, Episode.objects.select_related("program"), public_id, action=action
+    )
