@@ -1,0 +1,1 @@
+"""Assessments: scored instruments (``instruments``, pure Python) and their administrations."""
