@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "openiop.audit",
     "openiop.programs",
     "openiop.participants",
+    "openiop.assessments",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/", include("openiop.accounts.urls")),
     path("audit/", include("openiop.audit.urls")),
     path("", include("openiop.participants.urls")),
+    path("", include("openiop.assessments.urls")),
 ]

@@ -26,6 +26,12 @@ _CLINICAL = [*_SEE_CHART, "participants.view_clinical_record"]
 _REGISTER = ["participants.add_participant", "participants.change_participant"]
 _REFER = ["participants.add_episode"]
 _ADMIT = ["participants.admit_episode", "participants.change_episode"]
+_MEASURES = [
+    "assessments.view_administration",
+    "assessments.add_administration",
+    "assessments.view_clinicalalert",
+    "assessments.change_clinicalalert",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROGRAM_DIRECTOR: [
@@ -36,11 +42,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "participants.view_program_participants",
         "participants.manage_care_team",
         "participants.view_change_history",
+        *_MEASURES,
+        "assessments.add_instrumentenablement",
     ],
-    Role.CLINICIAN: [*_CLINICAL, *_REGISTER, *_REFER, *_ADMIT],
-    Role.COUNSELOR: [*_CLINICAL, "participants.change_participant"],
-    Role.PRESCRIBER: [*_CLINICAL],
-    Role.NURSE_TECHNICIAN: [*_CLINICAL],
+    Role.CLINICIAN: [*_CLINICAL, *_REGISTER, *_REFER, *_ADMIT, *_MEASURES],
+    Role.COUNSELOR: [*_CLINICAL, "participants.change_participant", *_MEASURES],
+    Role.PRESCRIBER: [*_CLINICAL, *_MEASURES],
+    Role.NURSE_TECHNICIAN: [*_CLINICAL, *_MEASURES],
     Role.FRONT_DESK: [*_SEE_CHART, *_REGISTER, *_REFER, "participants.view_program_participants"],
     Role.BILLING: [],
     Role.COMPLIANCE_AUDITOR: ["audit.view_auditevent"],

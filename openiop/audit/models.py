@@ -29,6 +29,11 @@ class AuditAction(models.TextChoices):
     EPISODE_ADMITTED = "episode_admitted", _("Admitted")
     EPISODE_STATUS_CHANGED = "episode_status_changed", _("Episode status changed")
     CARE_TEAM_CHANGED = "care_team_changed", _("Care team changed")
+    MEASURE_RECORDED = "measure_recorded", _("Measure recorded")
+    MEASURE_CORRECTED = "measure_corrected", _("Measure corrected")
+    ALERT_RAISED = "alert_raised", _("Clinical alert raised")
+    ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Clinical alert acknowledged")
+    INSTRUMENT_ENABLED = "instrument_enabled", _("Licensed instrument enabled")
     AUDIT_VIEWED = "audit_viewed", _("Audit trail viewed")
     AUDIT_EXPORTED = "audit_exported", _("Audit trail exported")
 

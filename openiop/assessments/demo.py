@@ -1,0 +1,61 @@
+"""Demo score histories: PHQ-9 and GAD-7 every two weeks from admission for each active
+participant, mostly improving, and two recent PHQ-9s with item 9 above 0 whose urgent alerts
+are still open. Recorded through the real service (scoring, alerts, audit). A participant who
+already has administrations is left alone, so a second run changes nothing.
+"""
+
+import random
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from openiop.assessments.models import Administration
+from openiop.assessments.services import administration_submit
+from openiop.participants.models import Episode, EpisodeStatus
+
+if TYPE_CHECKING:
+    from openiop.core.management.commands.demo import DemoContext
+
+ITEMS = {"phq9": 9, "gad7": 7}
+OPEN_ALERTS = 2
+
+
+def _answers(rng: random.Random, count: int, severity: float, *, item9: int | None = None):
+    """Item answers 0-3 around ``severity`` (0 = none, 1 = all severe)."""
+    answers = [max(0, min(3, round(rng.gauss(severity * 3, 0.7)))) for _ in range(count)]
+    if count == 9:
+        answers[8] = 0 if item9 is None else item9
+    return answers
+
+
+def load(context: "DemoContext") -> None:
+    rng = context.random_for("assessments")
+    episodes = (
+        Episode.objects.filter(status=EpisodeStatus.ACTIVE, primary_clinician__isnull=False)
+        .select_related("participant", "primary_clinician")
+        .order_by("participant__mrn")
+    )
+    recorded = alerts = 0
+    for index, episode in enumerate(episodes):
+        start = rng.uniform(0.45, 0.8)  # draw first: the plan does not depend on the database
+        improvement = rng.uniform(0.05, 0.12)
+        at_risk = index < OPEN_ALERTS
+        if Administration.objects.filter(participant=episode.participant).exists():
+            continue
+        day, visit = episode.admitted_on, 0
+        while day <= context.today:
+            severity = max(0.05, start - improvement * visit)
+            last = day + timedelta(days=14) > context.today
+            for code, count in ITEMS.items():
+                item9 = 1 if (at_risk and last and code == "phq9") else None
+                administration_submit(
+                    actor=episode.primary_clinician,
+                    participant=episode.participant,
+                    instrument=code,
+                    answers=_answers(rng, count, severity, item9=item9),
+                    administered_on=day,
+                )
+                recorded += 1
+                alerts += item9 or 0
+            day += timedelta(days=14)
+            visit += 1
+    context.log(f"Assessments: {recorded} administrations recorded, {alerts} open urgent alerts.")

@@ -1,0 +1,16 @@
+"""Give the roles their measurement-based-care permissions (openiop.accounts.roles)."""
+
+from django.db import migrations
+
+from openiop.accounts.roles import ensure_permissions, sync_role_permissions
+
+
+def sync_roles(apps, schema_editor):
+    ensure_permissions(apps)
+    sync_role_permissions(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("assessments", "0001_initial"), ("accounts", "0002_roles")]
+
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -1,0 +1,190 @@
+"""Administrations of scored instruments, and the clinical alerts their scores raise.
+
+Raw item answers are always stored, so a score can be recomputed if a rule changes. A
+submitted administration never changes; a correction is a new administration that supersedes
+it, with a reason.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openiop.core.models import PublicIdModel, TimeStampedModel
+
+
+class AdministrationSource(models.TextChoices):
+    STAFF = "staff", _("Entered by staff")
+    PORTAL = "portal", _("Self-completed in the portal")
+
+
+class Administration(PublicIdModel, models.Model):
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="administrations"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode",
+        on_delete=models.PROTECT,
+        related_name="administrations",
+        null=True,
+        blank=True,
+    )
+    instrument = models.CharField(_("instrument"), max_length=40)
+    answers = models.JSONField(_("item answers"))
+    context = models.JSONField(_("scoring context"), default=dict, blank=True)
+    total = models.IntegerField(_("total"), null=True, blank=True)
+    band = models.CharField(_("band"), max_length=40, blank=True)
+    subscales = models.JSONField(_("subscales"), default=dict, blank=True)
+    alerts = models.JSONField(_("alerts"), default=list, blank=True)
+    administered_on = models.DateField(_("date given"))
+    administered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(
+        max_length=10, choices=AdministrationSource.choices, default=AdministrationSource.STAFF
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-administered_on", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["participant", "instrument", "administered_on"],
+                name="administration_trend",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="administration_correction_has_reason",
+                violation_error_message=_("A correction needs a reason."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.administered_on}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("A submitted administration cannot change; correct it instead.")
+        super().save(*args, **kwargs)
+
+    def _do_update(self, *args, **kwargs):
+        raise PermissionError("A submitted administration cannot change; correct it instead.")
+
+    @property
+    def instrument_name(self) -> str:
+        from openiop.assessments import instruments
+
+        try:
+            return instruments.get(self.instrument).name
+        except ValueError:
+            return self.instrument
+
+    @property
+    def band_label(self) -> str:
+        from openiop.assessments.rules import label_for
+
+        return label_for(self.band) if self.band else ""
+
+    @property
+    def alert_labels(self) -> list[str]:
+        from openiop.assessments.rules import label_for
+
+        return [label_for(code) for code in self.alerts]
+
+
+class AlertSeverity(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    WARNING = "warning", _("Needs attention")
+
+
+class AlertAction(models.TextChoices):
+    SAFETY_PLAN = "safety_plan", _("Safety plan completed or reviewed")
+    CSSRS_DONE = "cssrs_done", _("C-SSRS screener completed")
+    CRISIS_REFERRAL = "crisis_referral", _("Crisis referral or emergency services")
+    CONTACTED = "contacted", _("Participant contacted, no further action needed")
+    REVIEWED = "reviewed", _("Reviewed in session")
+    OTHER = "other", _("Other (see note)")
+
+
+class ClinicalAlert(PublicIdModel, TimeStampedModel):
+    """A safety signal for the care team, shown until someone acknowledges it."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="clinical_alerts"
+    )
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="clinical_alerts", null=True
+    )
+    code = models.CharField(_("alert"), max_length=40)
+    severity = models.CharField(_("severity"), max_length=10, choices=AlertSeverity.choices)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action_taken = models.CharField(
+        _("action taken"), max_length=20, choices=AlertAction.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["acknowledged_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True)
+                | (Q(acknowledged_by__isnull=False) & ~Q(action_taken="")),
+                name="alert_acknowledgement_complete",
+                violation_error_message=_("An acknowledgement names who and the action taken."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def label(self) -> str:
+        from openiop.assessments.rules import label_for
+
+        return label_for(self.code)
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
+
+
+class InstrumentEnablement(TimeStampedModel):
+    """A program's opt-in to an instrument whose licence restricts use, with the terms accepted."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="instrument_enablements"
+    )
+    instrument = models.CharField(_("instrument"), max_length=40)
+    enabled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    licence_acknowledged = models.BooleanField(_("licence terms accepted"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "instrument"], name="enablement_unique"),
+            models.CheckConstraint(
+                condition=Q(licence_acknowledged=True), name="enablement_acknowledges_licence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} in {self.program}"

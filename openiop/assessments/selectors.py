@@ -1,0 +1,149 @@
+"""Reads for measurement-based care pages."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from openiop.assessments import instruments, rules
+from openiop.assessments.models import Administration, ClinicalAlert, InstrumentEnablement
+
+
+def instrument_is_enabled(program, code: str) -> bool:
+    """Instruments are on unless their licence needs the program's opt-in (then: opted in)."""
+    try:
+        definition = instruments.get(code)
+    except ValueError:
+        return False
+    if not definition.requires_program_opt_in:
+        return True
+    return InstrumentEnablement.objects.filter(program=program, instrument=definition.code).exists()
+
+
+def enabled_instruments(program) -> list:
+    opted_in = set(
+        InstrumentEnablement.objects.filter(program=program).values_list("instrument", flat=True)
+    )
+    return [
+        definition
+        for definition in instruments.INSTRUMENTS.values()
+        if not definition.requires_program_opt_in or definition.code in opted_in
+    ]
+
+
+def current_administrations(participant) -> QuerySet[Administration]:
+    """The participant's administrations, leaving out those a correction replaced."""
+    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
+    return (
+        Administration.objects.filter(participant=participant)
+        .exclude(Exists(corrected))
+        .select_related("administered_by", "supersedes")
+    )
+
+
+@dataclass
+class MeasureTrend:
+    """One instrument's history for a participant, oldest first."""
+
+    code: str
+    name: str
+    points: list[Administration] = field(default_factory=list)
+
+    @property
+    def baseline(self) -> Administration:
+        return self.points[0]
+
+    @property
+    def latest(self) -> Administration:
+        return self.points[-1]
+
+    @property
+    def change(self) -> int | None:
+        if self.baseline.total is None or self.latest.total is None or len(self.points) < 2:
+            return None
+        return self.latest.total - self.baseline.total
+
+    @property
+    def is_significant(self) -> bool:
+        return len(self.points) > 1 and rules.change_is_significant(
+            self.code, self.baseline.total, self.latest.total
+        )
+
+    @property
+    def chart_data(self) -> dict:
+        return {
+            "labels": [point.administered_on.isoformat() for point in self.points],
+            "totals": [point.total for point in self.points],
+        }
+
+
+def measure_trends(participant) -> list[MeasureTrend]:
+    trends: dict[str, MeasureTrend] = {}
+    for administration in current_administrations(participant).order_by(
+        "administered_on", "created_at"
+    ):
+        code = administration.instrument
+        if code not in trends:
+            try:
+                name = instruments.get(code).name
+            except ValueError:
+                name = code
+            trends[code] = MeasureTrend(code=code, name=name)
+        trends[code].points.append(administration)
+    return sorted(trends.values(), key=lambda trend: trend.name)
+
+
+def open_alerts(participant) -> QuerySet[ClinicalAlert]:
+    return ClinicalAlert.objects.filter(
+        participant=participant, acknowledged_at__isnull=True
+    ).select_related("administration")
+
+
+def open_alert_counts(participant_ids: Iterable[int]) -> dict[int, int]:
+    """participant id -> number of unacknowledged alerts, in one query."""
+    counts: dict[int, int] = {}
+    for participant_id in ClinicalAlert.objects.filter(
+        participant_id__in=list(participant_ids), acknowledged_at__isnull=True
+    ).values_list("participant_id", flat=True):
+        counts[participant_id] = counts.get(participant_id, 0) + 1
+    return counts
+
+
+def last_given(participant, code: str) -> date | None:
+    latest = current_administrations(participant).filter(instrument=code).first()
+    return latest.administered_on if latest else None
+
+
+ALERT_PERMISSION = "assessments.view_clinicalalert"
+
+
+def chart_alerts(user, participant) -> list:
+    """Open clinical alerts for the chart header, for users who may see them."""
+    from openiop.participants.selectors import Alert
+
+    if user is None or not user.has_perm(ALERT_PERMISSION):
+        return []
+    return [
+        Alert("danger", _("Urgent: %(alert)s") % {"alert": alert.label})
+        for alert in open_alerts(participant)
+    ]
+
+
+def caseload_alerts(user, participant_ids) -> dict[int, list]:
+    """One badge per participant with open clinical alerts (one query for the whole list)."""
+    from openiop.participants.selectors import Alert
+
+    if not user.has_perm(ALERT_PERMISSION):
+        return {}
+    return {
+        participant_id: [
+            Alert(
+                "danger",
+                ngettext("%(n)s open alert", "%(n)s open alerts", count) % {"n": count},
+            )
+        ]
+        for participant_id, count in open_alert_counts(participant_ids).items()
+    }

@@ -1,0 +1,181 @@
+"""Writes for measurement-based care: record, correct, acknowledge, enable. Each audits itself."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openiop.accounts.models import User
+from openiop.assessments import instruments, rules
+from openiop.assessments.models import (
+    Administration,
+    AdministrationSource,
+    ClinicalAlert,
+    InstrumentEnablement,
+)
+from openiop.assessments.selectors import instrument_is_enabled
+from openiop.audit.models import AuditAction, DataCategory
+from openiop.audit.services import audit_record
+from openiop.participants.models import Participant
+from openiop.programs.models import Program
+
+
+def _score(code: str, answers: list, context: dict):
+    try:
+        return instruments.score(code, answers, **context)
+    except ValueError as error:
+        raise ValidationError({"answers": str(error)}, code="invalid_answers") from None
+
+
+@transaction.atomic
+def administration_submit(
+    *,
+    actor: User,
+    participant: Participant,
+    instrument: str,
+    answers: list,
+    administered_on: date,
+    context: dict | None = None,
+    source: str = AdministrationSource.STAFF,
+    supersedes: Administration | None = None,
+    correction_reason: str = "",
+) -> Administration:
+    """Score and store one completed instrument; raise clinical alerts its score calls for."""
+    context = dict(context or {})
+    episode = participant.episodes.filter(
+        status__in=("referred", "assessing", "active", "on_hold")
+    ).first()
+    program = episode.program if episode else None
+    if program is None or not instrument_is_enabled(program, instrument):
+        raise ValidationError(
+            {"instrument": _("This instrument is not enabled for the participant's program.")}
+        )
+    if administered_on > timezone.localdate():
+        raise ValidationError({"administered_on": _("This date cannot be in the future.")})
+    if administered_on < participant.date_of_birth:
+        raise ValidationError({"administered_on": _("This date is before the date of birth.")})
+    result = _score(instrument, answers, context)
+    administration = Administration(
+        participant=participant,
+        episode=episode,
+        instrument=instrument,
+        answers=list(answers),
+        context=context,
+        total=result.total,
+        band=result.band or "",
+        subscales=dict(result.subscales),
+        alerts=list(result.alerts),
+        administered_on=administered_on,
+        administered_by=actor,
+        source=source,
+        supersedes=supersedes,
+        correction_reason=correction_reason,
+    )
+    administration.full_clean()
+    administration.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEASURE_CORRECTED if supersedes else AuditAction.MEASURE_RECORDED,
+        target=administration,
+        participant=participant,
+        category=DataCategory.SUD_RECORD,
+        details={"instrument": instrument},
+    )
+    for code in result.alerts:
+        severity = rules.alert_severity(code)
+        if severity is None:
+            continue
+        alert = ClinicalAlert.objects.create(
+            participant=participant, administration=administration, code=code, severity=severity
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.ALERT_RAISED,
+            target=alert,
+            participant=participant,
+            category=DataCategory.SUD_RECORD,
+            details={"alert": code},
+        )
+    return administration
+
+
+@transaction.atomic
+def administration_correct(
+    *,
+    actor: User,
+    original: Administration,
+    answers: list,
+    reason: str,
+    administered_on: date | None = None,
+    context: dict | None = None,
+) -> Administration:
+    """Record corrected answers as a new administration that supersedes ``original``."""
+    original = Administration.objects.select_for_update().get(pk=original.pk)
+    if Administration.objects.filter(supersedes=original).exists():
+        raise ValidationError(
+            _("This measure has already been corrected; correct the newest version."),
+            code="already_corrected",
+        )
+    if not reason.strip():
+        raise ValidationError({"correction_reason": _("Say why the answers are corrected.")})
+    return administration_submit(
+        actor=actor,
+        participant=original.participant,
+        instrument=original.instrument,
+        answers=answers,
+        administered_on=administered_on or original.administered_on,
+        context=original.context if context is None else context,
+        source=original.source,
+        supersedes=original,
+        correction_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def alert_acknowledge(
+    *, actor: User, alert: ClinicalAlert, action_taken: str, note: str = ""
+) -> ClinicalAlert:
+    alert = ClinicalAlert.objects.select_for_update().get(pk=alert.pk)
+    if not alert.is_open:
+        raise ValidationError(_("This alert was already acknowledged."), code="acknowledged")
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = actor
+    alert.action_taken = action_taken
+    alert.note = note
+    alert.full_clean()
+    alert.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.ALERT_ACKNOWLEDGED,
+        target=alert,
+        participant=alert.participant,
+        category=DataCategory.SUD_RECORD,
+        details={"alert": alert.code, "action": action_taken},
+    )
+    return alert
+
+
+@transaction.atomic
+def instrument_enable(
+    *, actor: User, program: Program, instrument: str, licence_acknowledged: bool
+) -> InstrumentEnablement:
+    """A program opts in to an instrument whose licence restricts use, accepting its terms."""
+    definition = instruments.get(instrument)
+    if not licence_acknowledged:
+        raise ValidationError(
+            {"licence_acknowledged": _("Accept the licence terms to enable this instrument.")}
+        )
+    enablement, _created = InstrumentEnablement.objects.get_or_create(
+        program=program,
+        instrument=definition.code,
+        defaults={"enabled_by": actor, "licence_acknowledged": True},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.INSTRUMENT_ENABLED,
+        target=program,
+        details={"instrument": definition.code},
+    )
+    return enablement

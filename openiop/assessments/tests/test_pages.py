@@ -1,0 +1,184 @@
+"""Measures pages: access matrix (AZ-2), audit (AUD-1), forms with bad input, alerts on the
+chart and the caseload."""
+
+import datetime
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from conftest import PERSONAS
+from openiop.assessments import services
+from openiop.assessments.models import Administration, ClinicalAlert
+from openiop.audit.models import AuditAction, AuditEvent
+
+AT_RISK = [2, 2, 1, 2, 1, 1, 1, 1, 1]
+
+
+@pytest.fixture
+def administration(clinician, participant):
+    return services.administration_submit(
+        actor=clinician,
+        participant=participant,
+        instrument="phq9",
+        answers=AT_RISK,
+        administered_on=datetime.date.today(),
+    )
+
+
+@pytest.fixture
+def alert(administration):
+    return ClinicalAlert.objects.get(administration=administration)
+
+
+# Personas in conftest.PERSONAS order: anonymous, director, clinician (care team), counselor
+# (not on the team), front desk, billing, auditor, other clinician, participant, family.
+MATRIX = {
+    "assessments:measures": (
+        "get",
+        "participant",
+        (302, 200, 200, 404, 403, 403, 403, 404, 403, 403),
+    ),
+    "assessments:record": (
+        "get",
+        "participant",
+        (302, 200, 200, 404, 403, 403, 403, 404, 403, 403),
+    ),
+    "assessments:correct": (
+        "get",
+        "administration",
+        (302, 200, 200, 404, 403, 403, 403, 404, 403, 403),
+    ),
+    "assessments:acknowledge": (
+        "post",
+        "alert",
+        (302, 302, 302, 404, 403, 403, 403, 404, 403, 403),
+    ),
+}
+
+
+def _url(route, obj):
+    if route == "assessments:record":
+        return reverse(route, args=[obj.public_id, "phq9"])
+    return reverse(route, args=[obj.public_id])
+
+
+@pytest.mark.parametrize(
+    ("route", "persona", "expected"),
+    [
+        pytest.param(route, persona, statuses[i], id=f"{route.split(':')[1]}-{persona}")
+        for route, (_m, _o, statuses) in MATRIX.items()
+        for i, persona in enumerate(PERSONAS)
+    ],
+)
+def test_access_matrix(client, as_persona, request, route, persona, expected, alert):
+    method, obj_name, _statuses = MATRIX[route]
+    url = _url(route, request.getfixturevalue(obj_name))
+    as_persona(persona)
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, {"action_taken": "safety_plan"})
+    assert response.status_code == expected
+    alert.refresh_from_db()
+    assert alert.is_open is not (
+        route == "assessments:acknowledge" and persona in ("director", "clinician")
+    )
+
+
+def test_every_assessments_route_is_in_the_matrix():
+    reverse_dict = get_resolver().namespace_dict["assessments"][1].reverse_dict
+    assert {f"assessments:{n}" for n in reverse_dict if isinstance(n, str)} == set(MATRIX)
+
+
+@pytest.mark.parametrize(
+    "route", ["assessments:measures", "assessments:record", "assessments:correct"]
+)
+def test_every_measures_page_writes_an_audit_row(
+    client, director, participant, administration, route
+):
+    obj = administration if route == "assessments:correct" else participant
+    client.force_login(director)
+    before = AuditEvent.objects.filter(participant=participant).count()
+    assert client.get(_url(route, obj)).status_code == 200
+    event = AuditEvent.objects.filter(participant=participant).latest("id")
+    assert AuditEvent.objects.filter(participant=participant).count() == before + 1
+    assert (event.actor, event.action) == (director, AuditAction.PARTICIPANT_VIEWED)
+
+
+def _phq9_post(answers, **extra):
+    data = {"administered_on": datetime.date.today().isoformat(), **extra}
+    for index, value in enumerate(answers, start=1):
+        if value is not None:
+            data[f"item_{index}"] = str(value)
+    return data
+
+
+def test_recording_through_the_form_raises_the_alert_everywhere(client, clinician, participant):
+    client.force_login(clinician)
+    response = client.post(
+        reverse("assessments:record", args=[participant.public_id, "phq9"]),
+        _phq9_post(AT_RISK),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Urgent alert raised (Suicide risk (PHQ-9 item 9))" in page
+    assert "Alerts to acknowledge" in page
+    assert Administration.objects.get().total == 12
+    caseload = client.get(reverse("participants:caseload")).content.decode()
+    assert "1 open alert" in caseload
+    chart = client.get(reverse("participants:chart", args=[participant.public_id])).content.decode()
+    assert "Urgent: Suicide risk (PHQ-9 item 9)" in chart
+
+
+def test_an_unanswered_item_is_named_and_nothing_is_saved(client, clinician, participant):
+    client.force_login(clinician)
+    response = client.post(
+        reverse("assessments:record", args=[participant.public_id, "phq9"]),
+        _phq9_post([*AT_RISK[:4], None, *AT_RISK[5:]]),
+    )
+    assert response.status_code == 200
+    assert "item 5" in response.content.decode()
+    assert not Administration.objects.exists()
+
+
+def test_an_unknown_instrument_is_a_404(client, clinician, participant):
+    client.force_login(clinician)
+    url = reverse("assessments:record", args=[participant.public_id, "nonsense"])
+    assert client.get(url).status_code == 404
+
+
+def test_front_desk_never_sees_clinical_alerts(client, front_desk, participant, alert):
+    client.force_login(front_desk)
+    chart = client.get(reverse("participants:chart", args=[participant.public_id])).content.decode()
+    caseload = client.get(reverse("participants:caseload")).content.decode()
+    assert "Suicide risk" not in chart
+    assert "open alert" not in caseload
+    assert "Measures" not in chart
+
+
+def test_caseload_with_alerts_keeps_a_fixed_query_count(
+    client, clinician, program, django_assert_num_queries
+):
+    from openiop.participants.tests.factories import EpisodeFactory
+
+    def add(count):
+        for _ in range(count):
+            episode = EpisodeFactory(program=program, active=True, primary_clinician=clinician)
+            episode.care_team.create(user=clinician, role="primary_therapist")
+            services.administration_submit(
+                actor=clinician,
+                participant=episode.participant,
+                instrument="phq9",
+                answers=AT_RISK,
+                administered_on=datetime.date.today(),
+            )
+
+    client.force_login(clinician)
+    add(2)
+    client.get(reverse("participants:caseload"))
+    with django_assert_num_queries(10):
+        client.get(reverse("participants:caseload"))
+    add(10)
+    with django_assert_num_queries(10):
+        page = client.get(reverse("participants:caseload")).content.decode()
+    assert page.count("1 open alert") == 12

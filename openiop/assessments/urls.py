@@ -1,0 +1,11 @@
+from django.urls import path
+
+from openiop.assessments import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("participants/<uuid:public_id>/measures/", views.measures, name="measures"),
+    path("participants/<uuid:public_id>/measures/new/<slug:code>/", views.record, name="record"),
+    path("measures/<uuid:public_id>/correct/", views.correct, name="correct"),
+    path("alerts/<uuid:public_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+]

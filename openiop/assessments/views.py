@@ -1,0 +1,143 @@
+"""Measures tab, recording and correcting a measure, acknowledging an alert."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from openiop.assessments import instruments, selectors, services
+from openiop.assessments.forms import AcknowledgeForm, AdministrationForm, CorrectionForm
+from openiop.assessments.models import Administration, ClinicalAlert
+from openiop.audit.models import AuditAction
+from openiop.core.forms import add_service_errors
+from openiop.core.policy import requires
+from openiop.participants import access
+from openiop.participants.selectors import chart_context
+
+
+def _program_of(participant):
+    episode = (
+        participant.episodes.filter(status__in=("referred", "assessing", "active", "on_hold"))
+        .select_related("program")
+        .first()
+    )
+    return episode.program if episode else None
+
+
+@require_GET
+@requires("participants.view_participant", "assessments.view_administration")
+def measures(request, public_id):
+    participant = access.access_participant(request.user, public_id)
+    program = _program_of(participant)
+    context = chart_context(request.user, participant, tab="measures")
+    context.update(
+        trends=selectors.measure_trends(participant),
+        history=selectors.current_administrations(participant).order_by(
+            "-administered_on", "-created_at"
+        ),
+        open_alerts=selectors.open_alerts(participant),
+        available=selectors.enabled_instruments(program) if program else [],
+        acknowledge_form=AcknowledgeForm(),
+    )
+    return render(request, "assessments/measures.html", context)
+
+
+def _instrument(code: str):
+    try:
+        return instruments.get(code)
+    except ValueError:
+        raise Http404 from None
+
+
+def _announce(request, administration) -> None:
+    messages.success(request, _("Measure recorded."))
+    for alert in administration.clinical_alerts.all():
+        messages.warning(
+            request,
+            _(
+                "Urgent alert raised (%(alert)s): it shows on the chart and the caseload "
+                "until the care team acknowledges it."
+            )
+            % {"alert": alert.label},
+        )
+
+
+@requires("participants.view_participant", "assessments.add_administration")
+def record(request, public_id, code):
+    action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
+    participant = access.access_participant(request.user, public_id, action=action)
+    instrument = _instrument(code)
+    form = AdministrationForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = services.administration_submit(
+                actor=request.user,
+                participant=participant,
+                instrument=instrument.code,
+                answers=form.answers(),
+                administered_on=form.cleaned_data["administered_on"],
+                context=form.context(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            _announce(request, administration)
+            return redirect("assessments:measures", public_id=participant.public_id)
+    context = chart_context(request.user, participant, tab="measures")
+    context.update(form=form, instrument=instrument)
+    return render(request, "assessments/record.html", context)
+
+
+@requires("participants.view_participant", "assessments.add_administration")
+def correct(request, public_id):
+    action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
+    original = access.access_participant_object(
+        request.user, Administration.objects.all(), public_id, action=action
+    )
+    participant = original.participant
+    instrument = _instrument(original.instrument)
+    form = CorrectionForm(
+        request.POST or None,
+        instrument=instrument,
+        initial_answers=original.answers,
+        initial={"administered_on": original.administered_on, **original.context},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = services.administration_correct(
+                actor=request.user,
+                original=original,
+                answers=form.answers(),
+                reason=form.cleaned_data["correction_reason"],
+                administered_on=form.cleaned_data["administered_on"],
+                context=form.context(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            _announce(request, administration)
+            return redirect("assessments:measures", public_id=participant.public_id)
+    context = chart_context(request.user, participant, tab="measures")
+    context.update(form=form, instrument=instrument, original=original)
+    return render(request, "assessments/record.html", context)
+
+
+@require_POST
+@requires("participants.view_participant", "assessments.change_clinicalalert")
+def acknowledge(request, public_id):
+    alert = access.access_participant_object(
+        request.user, ClinicalAlert.objects.all(), public_id, action=None
+    )
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the action taken to acknowledge the alert."))
+    else:
+        try:
+            services.alert_acknowledge(actor=request.user, alert=alert, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Alert acknowledged."))
+    return redirect("assessments:measures", public_id=alert.participant.public_id)
