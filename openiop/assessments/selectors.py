@@ -23,6 +23,24 @@ def instrument_is_enabled(program, code: str) -> bool:
     return InstrumentEnablement.objects.filter(program=program, instrument=definition.code).exists()
 
 
+def instrument_exists(code: str) -> bool:
+    return code in instruments.INSTRUMENTS
+
+
+def instrument_settings_rows(programs) -> list[tuple]:
+    """(instrument, [(program, is_enabled)]) for each instrument whose licence needs opt-in."""
+    enabled = set(
+        InstrumentEnablement.objects.filter(program__in=programs).values_list(
+            "program_id", "instrument"
+        )
+    )
+    return [
+        (definition, [(program, (program.pk, definition.code) in enabled) for program in programs])
+        for definition in instruments.INSTRUMENTS.values()
+        if definition.requires_program_opt_in
+    ]
+
+
 def enabled_instruments(program) -> list:
     opted_in = set(
         InstrumentEnablement.objects.filter(program=program).values_list("instrument", flat=True)

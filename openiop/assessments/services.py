@@ -167,6 +167,8 @@ def instrument_enable(
         raise ValidationError(
             {"licence_acknowledged": _("Accept the licence terms to enable this instrument.")}
         )
+    if not definition.requires_program_opt_in:
+        raise ValidationError(_("This instrument needs no opt-in."), code="not_restricted")
     enablement, _created = InstrumentEnablement.objects.get_or_create(
         program=program,
         instrument=definition.code,
@@ -179,3 +181,18 @@ def instrument_enable(
         details={"instrument": definition.code},
     )
     return enablement
+
+
+@transaction.atomic
+def instrument_disable(*, actor: User, program: Program, instrument: str) -> None:
+    """Withdraw a program's opt-in; measures already recorded stay as they are."""
+    deleted, _rows = InstrumentEnablement.objects.filter(
+        program=program, instrument=instrument
+    ).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action=AuditAction.INSTRUMENT_DISABLED,
+            target=program,
+            details={"instrument": instrument},
+        )

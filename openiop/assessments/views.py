@@ -15,6 +15,7 @@ from openiop.core.forms import add_service_errors
 from openiop.core.policy import requires
 from openiop.participants import access
 from openiop.participants.selectors import chart_context
+from openiop.programs.selectors import programs_for
 
 
 def _program_of(participant):
@@ -141,3 +142,36 @@ def acknowledge(request, public_id):
         else:
             messages.success(request, _("Alert acknowledged."))
     return redirect("assessments:measures", public_id=alert.participant.public_id)
+
+
+@requires("assessments.add_instrumentenablement")
+def instrument_settings(request):
+    """A director accepts an instrument's licence terms for a program, or withdraws it."""
+    programs = list(programs_for(request.user))
+    if request.method == "POST":
+        program = next(
+            (p for p in programs if str(p.public_id) == request.POST.get("program")), None
+        )
+        code = request.POST.get("instrument", "")
+        if program is None or not selectors.instrument_exists(code):
+            raise Http404
+        try:
+            if request.POST.get("op") == "disable":
+                services.instrument_disable(actor=request.user, program=program, instrument=code)
+                messages.success(request, _("Instrument turned off for %(p)s.") % {"p": program})
+            else:
+                services.instrument_enable(
+                    actor=request.user,
+                    program=program,
+                    instrument=code,
+                    licence_acknowledged=request.POST.get("licence_acknowledged") == "on",
+                )
+                messages.success(request, _("Instrument enabled for %(p)s.") % {"p": program})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("assessments:instrument_settings")
+    return render(
+        request,
+        "assessments/instrument_settings.html",
+        {"nav": "instruments", "rows": selectors.instrument_settings_rows(programs)},
+    )

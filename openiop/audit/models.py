@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     ALERT_RAISED = "alert_raised", _("Clinical alert raised")
     ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Clinical alert acknowledged")
     INSTRUMENT_ENABLED = "instrument_enabled", _("Licensed instrument enabled")
+    INSTRUMENT_DISABLED = "instrument_disabled", _("Licensed instrument disabled")
     AUDIT_VIEWED = "audit_viewed", _("Audit trail viewed")
     AUDIT_EXPORTED = "audit_exported", _("Audit trail exported")
 

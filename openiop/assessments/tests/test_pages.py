@@ -32,31 +32,20 @@ def alert(administration):
 
 # Personas in conftest.PERSONAS order: anonymous, director, clinician (care team), counselor
 # (not on the team), front desk, billing, auditor, other clinician, participant, family.
+# fmt: off
 MATRIX = {
-    "assessments:measures": (
-        "get",
-        "participant",
-        (302, 200, 200, 404, 403, 403, 403, 404, 403, 403),
-    ),
-    "assessments:record": (
-        "get",
-        "participant",
-        (302, 200, 200, 404, 403, 403, 403, 404, 403, 403),
-    ),
-    "assessments:correct": (
-        "get",
-        "administration",
-        (302, 200, 200, 404, 403, 403, 403, 404, 403, 403),
-    ),
-    "assessments:acknowledge": (
-        "post",
-        "alert",
-        (302, 302, 302, 404, 403, 403, 403, 404, 403, 403),
-    ),
+    "assessments:measures":            ("get", "participant",    (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
+    "assessments:record":              ("get", "participant",    (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
+    "assessments:correct":             ("get", "administration", (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
+    "assessments:acknowledge":         ("post", "alert",         (302, 302, 302, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
+    "assessments:instrument_settings": ("get", None,             (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
 }
+# fmt: on
 
 
 def _url(route, obj):
+    if obj is None:
+        return reverse(route)
     if route == "assessments:record":
         return reverse(route, args=[obj.public_id, "phq9"])
     return reverse(route, args=[obj.public_id])
@@ -72,7 +61,7 @@ def _url(route, obj):
 )
 def test_access_matrix(client, as_persona, request, route, persona, expected, alert):
     method, obj_name, _statuses = MATRIX[route]
-    url = _url(route, request.getfixturevalue(obj_name))
+    url = _url(route, request.getfixturevalue(obj_name) if obj_name else None)
     as_persona(persona)
     if method == "get":
         response = client.get(url)
