@@ -165,3 +165,59 @@ def caseload_alerts(user, participant_ids) -> dict[int, list]:
         ]
         for participant_id, count in open_alert_counts(participant_ids).items()
     }
+
+
+def _history_by_participant(participant_ids) -> dict[int, dict[str, list]]:
+    """participant id -> instrument -> [Given], oldest first, from current administrations."""
+    from openiop.assessments.schedule import Given
+
+    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
+    rows = (
+        Administration.objects.filter(participant_id__in=list(participant_ids))
+        .exclude(Exists(corrected))
+        .order_by("administered_on", "created_at")
+        .values_list("participant_id", "instrument", "administered_on", "band", "alerts")
+    )
+    history: dict[int, dict[str, list]] = {}
+    for participant_id, code, on, band, alerts in rows:
+        given = Given(on, band, tuple(alerts))
+        history.setdefault(participant_id, {}).setdefault(code, []).append(given)
+    return history
+
+
+def _due_for_episodes(episodes, today: date) -> list[tuple]:
+    from openiop.assessments.schedule import due_measures
+
+    history = _history_by_participant(e.participant_id for e in episodes)
+    offered: dict[int, set[str]] = {}
+    rows = []
+    for episode in episodes:
+        if episode.program_id not in offered:
+            offered[episode.program_id] = {i.code for i in enabled_instruments(episode.program)}
+        since = {
+            code: [g for g in given if g.on >= episode.admitted_on]
+            for code, given in history.get(episode.participant_id, {}).items()
+        }
+        for due in due_measures(
+            admitted_on=episode.admitted_on,
+            today=today,
+            offered=offered[episode.program_id],
+            history=since,
+        ):
+            rows.append((episode, due))
+    return rows
+
+
+def due_for(participant, today: date) -> list:
+    """Measures due for the participant's active episode (none before admission)."""
+    episode = participant.episodes.filter(status="active").select_related("program").first()
+    return [due for _episode, due in _due_for_episodes([episode], today)] if episode else []
+
+
+def due_list_for(user, today: date) -> list[tuple]:
+    """(episode, Due) for the active participants on the user's caseload, earliest first."""
+    from openiop.participants.selectors import caseload_for
+
+    episodes = list(caseload_for(user, status="active"))
+    rows = _due_for_episodes(episodes, today)
+    return sorted(rows, key=lambda row: (row[1].due_on, row[0].participant.legal_last_name))

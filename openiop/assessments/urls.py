@@ -4,6 +4,7 @@ from openiop.assessments import views
 
 app_name = "assessments"
 urlpatterns = [
+    path("measures/due/", views.due_list, name="due"),
     path("settings/instruments/", views.instrument_settings, name="instrument_settings"),
     path("participants/<uuid:public_id>/measures/", views.measures, name="measures"),
     path("participants/<uuid:public_id>/measures/new/<slug:code>/", views.record, name="record"),

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from openiop.assessments import instruments, selectors, services
 from openiop.assessments.forms import AcknowledgeForm, AdministrationForm, CorrectionForm
 from openiop.assessments.models import Administration, ClinicalAlert
-from openiop.audit.models import AuditAction
+from openiop.audit.models import AuditAction, DataCategory
+from openiop.audit.services import audit_record_listing
 from openiop.core.forms import add_service_errors
 from openiop.core.policy import requires
 from openiop.participants import access
@@ -41,8 +43,35 @@ def measures(request, public_id):
         open_alerts=selectors.open_alerts(participant),
         available=selectors.enabled_instruments(program) if program else [],
         acknowledge_form=AcknowledgeForm(),
+        due=selectors.due_for(participant, timezone.localdate()),
+        today=timezone.localdate(),
     )
     return render(request, "assessments/measures.html", context)
+
+
+@require_GET
+@requires("participants.view_participant", "assessments.add_administration")
+def due_list(request):
+    """Measures due in the next 7 days or overdue, for the user's active participants."""
+    today = timezone.localdate()
+    rows = selectors.due_list_for(request.user, today)
+    shown = {episode.participant_id: episode.participant for episode, _due in rows}
+    audit_record_listing(
+        actor=request.user, participants=shown.values(), category=DataCategory.SUD_RECORD
+    )
+    names = {code: definition.name for code, definition in instruments.INSTRUMENTS.items()}
+    return render(
+        request,
+        "assessments/due.html",
+        {
+            "nav": "due",
+            "rows": [
+                (episode, due, names.get(due.instrument, due.instrument), due.days_overdue(today))
+                for episode, due in rows
+            ],
+            "today": today,
+        },
+    )
 
 
 def _instrument(code: str):

@@ -39,6 +39,7 @@ MATRIX = {
     "assessments:correct":             ("get", "administration", (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
     "assessments:acknowledge":         ("post", "alert",         (302, 302, 302, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
     "assessments:instrument_settings": ("get", None,             (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
+    "assessments:due":                 ("get", None,             (302, 200, 200, 200, 403, 403, 403, 200, 403, 403)),  # noqa: E501
 }
 # fmt: on
 
