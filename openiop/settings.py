@@ -217,6 +217,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Flash messages live in the server-side session, which sign-out destroys: a cookie would carry
+# one user's pending message to the next person on a shared workstation.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 # Audit rows and logs hold identifiers, never clinical text (AUD-9).
 LOGGING = {
     "version": 1,

@@ -50,6 +50,7 @@ def load(context: "DemoContext") -> None:
                 administration_submit(
                     actor=episode.primary_clinician,
                     participant=episode.participant,
+                    episode=episode,
                     instrument=code,
                     answers=_answers(rng, count, severity, item9=item9),
                     administered_on=day,

@@ -52,14 +52,38 @@ def enabled_instruments(program) -> list:
     ]
 
 
-def current_administrations(participant) -> QuerySet[Administration]:
-    """The participant's administrations, leaving out those a correction replaced."""
-    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
+def _in_scope(queryset: QuerySet, user, episode_field: str) -> QuerySet:
+    """Only what hangs off episodes in the user's scope (no user: no filter, for services)."""
+    if user is None:
+        return queryset
+    from openiop.participants.access import episodes_in_scope
+
+    return queryset.filter(**{f"{episode_field}__in": episodes_in_scope(user)})
+
+
+def open_episode_in_scope(user, participant):
+    """The participant's most recent open episode among those the user works on."""
+    from openiop.participants.access import episodes_in_scope
+    from openiop.participants.models import OPEN_STATUSES
+
     return (
+        episodes_in_scope(user)
+        .filter(participant=participant, status__in=OPEN_STATUSES)
+        .select_related("program")
+        .order_by("-referred_on", "-id")
+        .first()
+    )
+
+
+def current_administrations(participant, user=None) -> QuerySet[Administration]:
+    """The participant's administrations (in the user's scope), leaving out corrected ones."""
+    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
+    administrations = (
         Administration.objects.filter(participant=participant)
         .exclude(Exists(corrected))
         .select_related("administered_by", "supersedes")
     )
+    return _in_scope(administrations, user, "episode")
 
 
 @dataclass
@@ -98,9 +122,9 @@ class MeasureTrend:
         }
 
 
-def measure_trends(participant) -> list[MeasureTrend]:
+def measure_trends(participant, user=None) -> list[MeasureTrend]:
     trends: dict[str, MeasureTrend] = {}
-    for administration in current_administrations(participant).order_by(
+    for administration in current_administrations(participant, user).order_by(
         "administered_on", "created_at"
     ):
         code = administration.instrument
@@ -114,25 +138,24 @@ def measure_trends(participant) -> list[MeasureTrend]:
     return sorted(trends.values(), key=lambda trend: trend.name)
 
 
-def open_alerts(participant) -> QuerySet[ClinicalAlert]:
-    return ClinicalAlert.objects.filter(
+def open_alerts(participant, user=None) -> QuerySet[ClinicalAlert]:
+    alerts = ClinicalAlert.objects.filter(
         participant=participant, acknowledged_at__isnull=True
     ).select_related("administration")
+    return _in_scope(alerts, user, "administration__episode")
 
 
-def open_alert_counts(participant_ids: Iterable[int]) -> dict[int, int]:
-    """participant id -> number of unacknowledged alerts, in one query."""
+def open_alert_counts(participant_ids: Iterable[int], user=None) -> dict[int, int]:
+    """participant id -> number of unacknowledged alerts (in the user's scope), in one query."""
     counts: dict[int, int] = {}
-    for participant_id in ClinicalAlert.objects.filter(
+    alerts = ClinicalAlert.objects.filter(
         participant_id__in=list(participant_ids), acknowledged_at__isnull=True
-    ).values_list("participant_id", flat=True):
+    )
+    for participant_id in _in_scope(alerts, user, "administration__episode").values_list(
+        "participant_id", flat=True
+    ):
         counts[participant_id] = counts.get(participant_id, 0) + 1
     return counts
-
-
-def last_given(participant, code: str) -> date | None:
-    latest = current_administrations(participant).filter(instrument=code).first()
-    return latest.administered_on if latest else None
 
 
 ALERT_PERMISSION = "assessments.view_clinicalalert"
@@ -146,7 +169,7 @@ def chart_alerts(user, participant) -> list:
         return []
     return [
         Alert("danger", _("Urgent: %(alert)s") % {"alert": alert.label})
-        for alert in open_alerts(participant)
+        for alert in open_alerts(participant, user)
     ]
 
 
@@ -163,7 +186,7 @@ def caseload_alerts(user, participant_ids) -> dict[int, list]:
                 ngettext("%(n)s open alert", "%(n)s open alerts", count) % {"n": count},
             )
         ]
-        for participant_id, count in open_alert_counts(participant_ids).items()
+        for participant_id, count in open_alert_counts(participant_ids, user).items()
     }
 
 
@@ -208,10 +231,13 @@ def _due_for_episodes(episodes, today: date) -> list[tuple]:
     return rows
 
 
-def due_for(participant, today: date) -> list:
-    """Measures due for the participant's active episode (none before admission)."""
-    episode = participant.episodes.filter(status="active").select_related("program").first()
-    return [due for _episode, due in _due_for_episodes([episode], today)] if episode else []
+def due_for(participant, today: date, user) -> list:
+    """Measures due in the participant's active episode in the user's scope (none before
+    admission)."""
+    episode = open_episode_in_scope(user, participant)
+    if episode is None or episode.status != "active":
+        return []
+    return [due for _episode, due in _due_for_episodes([episode], today)]
 
 
 def due_list_for(user, today: date) -> list[tuple]:

@@ -18,7 +18,7 @@ from openiop.assessments.models import (
 from openiop.assessments.selectors import instrument_is_enabled
 from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record
-from openiop.participants.models import Participant
+from openiop.participants.models import Episode, Participant
 from openiop.programs.models import Program
 
 
@@ -34,6 +34,7 @@ def administration_submit(
     *,
     actor: User,
     participant: Participant,
+    episode: Episode | None,
     instrument: str,
     answers: list,
     administered_on: date,
@@ -44,11 +45,11 @@ def administration_submit(
 ) -> Administration:
     """Score and store one completed instrument; raise clinical alerts its score calls for."""
     context = dict(context or {})
-    episode = participant.episodes.filter(
-        status__in=("referred", "assessing", "active", "on_hold")
-    ).first()
-    program = episode.program if episode else None
-    if program is None or not instrument_is_enabled(program, instrument):
+    if episode is None or episode.participant_id != participant.pk or not episode.is_open:
+        raise ValidationError(
+            _("Measures are recorded in one of the participant's open episodes."), code="episode"
+        )
+    if not instrument_is_enabled(episode.program, instrument):
         raise ValidationError(
             {"instrument": _("This instrument is not enabled for the participant's program.")}
         )
@@ -123,6 +124,7 @@ def administration_correct(
     return administration_submit(
         actor=actor,
         participant=original.participant,
+        episode=original.episode,
         instrument=original.instrument,
         answers=answers,
         administered_on=administered_on or original.administered_on,

@@ -20,30 +20,21 @@ from openiop.participants.selectors import chart_context
 from openiop.programs.selectors import programs_for
 
 
-def _program_of(participant):
-    episode = (
-        participant.episodes.filter(status__in=("referred", "assessing", "active", "on_hold"))
-        .select_related("program")
-        .first()
-    )
-    return episode.program if episode else None
-
-
 @require_GET
 @requires("participants.view_participant", "assessments.view_administration")
 def measures(request, public_id):
     participant = access.access_participant(request.user, public_id)
-    program = _program_of(participant)
+    episode = selectors.open_episode_in_scope(request.user, participant)
     context = chart_context(request.user, participant, tab="measures")
     context.update(
-        trends=selectors.measure_trends(participant),
-        history=selectors.current_administrations(participant).order_by(
+        trends=selectors.measure_trends(participant, request.user),
+        history=selectors.current_administrations(participant, request.user).order_by(
             "-administered_on", "-created_at"
         ),
-        open_alerts=selectors.open_alerts(participant),
-        available=selectors.enabled_instruments(program) if program else [],
+        open_alerts=selectors.open_alerts(participant, request.user),
+        available=selectors.enabled_instruments(episode.program) if episode else [],
         acknowledge_form=AcknowledgeForm(),
-        due=selectors.due_for(participant, timezone.localdate()),
+        due=selectors.due_for(participant, timezone.localdate(), request.user),
         today=timezone.localdate(),
     )
     return render(request, "assessments/measures.html", context)
@@ -105,6 +96,7 @@ def record(request, public_id, code):
             administration = services.administration_submit(
                 actor=request.user,
                 participant=participant,
+                episode=selectors.open_episode_in_scope(request.user, participant),
                 instrument=instrument.code,
                 answers=form.answers(),
                 administered_on=form.cleaned_data["administered_on"],
@@ -124,7 +116,7 @@ def record(request, public_id, code):
 def correct(request, public_id):
     action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
     original = access.access_participant_object(
-        request.user, Administration.objects.all(), public_id, action=action
+        request.user, Administration.objects.select_related("episode"), public_id, action=action
     )
     participant = original.participant
     instrument = _instrument(original.instrument)
@@ -158,7 +150,11 @@ def correct(request, public_id):
 @requires("participants.view_participant", "assessments.change_clinicalalert")
 def acknowledge(request, public_id):
     alert = access.access_participant_object(
-        request.user, ClinicalAlert.objects.all(), public_id, action=None
+        request.user,
+        ClinicalAlert.objects.all(),
+        public_id,
+        action=None,
+        episode_field="administration__episode",
     )
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():

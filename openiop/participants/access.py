@@ -1,9 +1,13 @@
 """Who may see which participants: the one place that decides (AZ-3).
 
-- Roles holding ``participants.view_program_participants`` (director, front desk) see every
-  participant with an episode in a program they work in.
-- Other staff holding ``participants.view_participant`` see the participants whose care team
-  (or primary clinician) includes them, on any of their episodes.
+Scope is decided per episode, and always inside the programs a user currently works in
+(42 CFR Part 2: one program's records are not another's):
+- Roles holding ``participants.view_program_participants`` (director, front desk) reach every
+  episode of the programs they are members of.
+- Other staff holding ``participants.view_participant`` reach the episodes whose care team (or
+  primary clinician) includes them, in programs they are still members of.
+- A participant is visible when at least one of their episodes is; pages then show only the
+  episodes (and what hangs off them) in the user's scope.
 - Everyone else sees nobody. Out of scope answers 404, the same as "does not exist" (AZ-4),
   and the attempt is audited.
 """
@@ -21,10 +25,13 @@ CLINICAL_PERMISSION = "participants.view_clinical_record"
 
 
 def _episode_scope(user, prefix: str = "") -> Q:
-    scope = Q(**{f"{prefix}care_team__user": user}) | Q(**{f"{prefix}primary_clinician": user})
+    """Episodes in scope. One Q, used in a single filter() call, so that for participants
+    (``prefix="episodes__"``) every condition applies to the same episode."""
+    member = Q(**{f"{prefix}program__memberships__user": user})
     if user.has_perm("participants.view_program_participants"):
-        scope |= Q(**{f"{prefix}program__memberships__user": user})
-    return scope
+        return member
+    on_team = Q(**{f"{prefix}care_team__user": user}) | Q(**{f"{prefix}primary_clinician": user})
+    return member & on_team
 
 
 def participants_visible_to(user) -> QuerySet[Participant]:
@@ -91,13 +98,18 @@ def access_participant_object(
     public_id: UUID | str,
     *,
     action: AuditAction | None = AuditAction.PARTICIPANT_VIEWED,
+    episode_field: str | None = "episode",
 ):
     """An object with a ``participant`` (episode, administration, alert...) if the user may see
-    that participant; otherwise 404 and an audited denial, exactly like access_participant."""
+    it; otherwise 404 and an audited denial, exactly like access_participant.
+
+    ``episode_field`` names the object's episode, which must be in the user's scope (``"pk"``
+    for an episode itself; None when the object has no episode)."""
     queryset = queryset.select_related("participant")
-    found = queryset.filter(
-        public_id=public_id, participant__in=participants_visible_to(user)
-    ).first()
+    scoped = queryset.filter(public_id=public_id, participant__in=participants_visible_to(user))
+    if episode_field:
+        scoped = scoped.filter(**{f"{episode_field}__in": episodes_in_scope(user)})
+    found = scoped.first()
     existing = found or queryset.filter(public_id=public_id).first()
     participant = existing.participant if existing else None
     _audit_access(user, action, participant=participant, target=found, public_id=public_id)
@@ -109,5 +121,9 @@ def access_episode(
 ) -> Episode:
     """The episode, if ``user`` may see its participant; otherwise 404 and an audited denial."""
     return access_participant_object(
-        user, Episode.objects.select_related("program"), public_id, action=action
+        user,
+        Episode.objects.select_related("program"),
+        public_id,
+        action=action,
+        episode_field="pk",
     )

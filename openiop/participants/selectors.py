@@ -74,10 +74,14 @@ def participant_search(user, query: str, *, limit: int = 20) -> list[Participant
     return list(matches.order_by("legal_last_name", "legal_first_name")[:limit])
 
 
-def participant_episodes(participant: Participant) -> list[Episode]:
+def participant_episodes(participant: Participant, user) -> list[Episode]:
+    """The participant's episodes in the user's scope, newest first, with their care teams."""
+    from openiop.participants.access import episodes_in_scope
+
     team = CareTeamMember.objects.select_related("user")
     return list(
-        participant.episodes.select_related("program", "primary_clinician", "current_phase")
+        participant.episodes.filter(pk__in=episodes_in_scope(user))
+        .select_related("program", "primary_clinician", "current_phase")
         .prefetch_related(Prefetch("care_team", queryset=team))
         .order_by("-referred_on", "-id")
     )
@@ -145,11 +149,16 @@ class Change:
     fields: list[tuple[str, object, object]]
 
 
-def participant_change_history(participant: Participant) -> list[Change]:
-    """Field-level before/after for the participant and their episodes, newest first."""
+def participant_change_history(participant: Participant, user) -> list[Change]:
+    """Field-level before/after for the participant and their episodes in the user's scope,
+    newest first."""
+    from openiop.participants.access import episodes_in_scope
+
     changes: list[Change] = []
     sources = [(participant.history.all(), _("Demographics"))]
-    for episode in participant.episodes.select_related("program"):
+    for episode in participant.episodes.filter(pk__in=episodes_in_scope(user)).select_related(
+        "program"
+    ):
         sources.append((episode.history.all(), _("Episode: %(p)s") % {"p": episode.program}))
     kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     for history, label in sources:
@@ -180,7 +189,7 @@ def chart_context(user, participant: Participant, *, tab: str) -> dict:
     from openiop.participants.access import can_see_clinical
 
     today = timezone.localdate()
-    episodes = participant_episodes(participant)
+    episodes = participant_episodes(participant, user)
     return {
         "participant": participant,
         "episodes": episodes,

@@ -202,6 +202,7 @@ def episode_admit(
     phase: ProgramPhase | None = None,
 ) -> Episode:
     """Admit a referred or assessing participant: active, with a primary clinician and phase."""
+    _require_program_member(actor, episode.program)
     episode = version_claim(episode, expected_version=version)
     if episode.status not in (EpisodeStatus.REFERRED, EpisodeStatus.ASSESSING):
         raise ValidationError(
@@ -238,6 +239,7 @@ def episode_admit(
 
 @transaction.atomic
 def episode_change_status(*, actor: User, episode: Episode, version: int, status: str) -> Episode:
+    _require_program_member(actor, episode.program)
     episode = version_claim(episode, expected_version=version)
     allowed = STATUS_TRANSITIONS.get(episode.status, set())
     if status not in allowed:
@@ -266,8 +268,11 @@ def episode_change_status(*, actor: User, episode: Episode, version: int, status
 
 @transaction.atomic
 def care_team_add(*, actor: User, episode: Episode, user: User, role: str) -> CareTeamMember:
-    if not user.is_active or not programs_for(user).filter(pk=episode.program_id).exists():
-        raise ValidationError({"user": _("Choose an active staff member of this program.")})
+    _require_program_member(actor, episode.program)
+    if not clinical_staff_in(episode.program).filter(pk=user.pk).exists():
+        raise ValidationError(
+            {"user": _("Choose an active clinical staff member of this program.")}
+        )
     if episode.care_team.filter(user=user).exists():
         raise ValidationError({"user": _("This person is already on the care team.")})
     member = CareTeamMember(episode=episode, user=user, role=role)
@@ -287,6 +292,7 @@ def care_team_add(*, actor: User, episode: Episode, user: User, role: str) -> Ca
 @transaction.atomic
 def care_team_remove(*, actor: User, member: CareTeamMember) -> None:
     episode = member.episode
+    _require_program_member(actor, episode.program)
     if episode.primary_clinician_id == member.user_id:
         raise ValidationError(
             _("Choose a new primary clinician before removing this one."), code="primary"

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openiop.accounts.models import User
 from openiop.audit.models import AuditAction
 from openiop.audit.services import audit_record_listing
 from openiop.core.forms import add_service_errors
@@ -203,10 +202,11 @@ def change_status(request, public_id):
 def care_team(request, public_id):
     action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
     episode = access.access_episode(request.user, public_id, action=action)
-    staff = User.objects.filter(is_active=True, program_memberships__program=episode.program)
     add_form = CareTeamAddForm(
         request.POST if request.POST.get("op") == "add" else None,
-        staff=staff.exclude(care_team_memberships__episode=episode),
+        staff=selectors.clinical_staff_in(episode.program).exclude(
+            care_team_memberships__episode=episode
+        ),
     )
     if request.method == "POST":
         try:
@@ -249,5 +249,5 @@ def history(request, public_id):
         request.user, public_id, action=AuditAction.PARTICIPANT_HISTORY_VIEWED
     )
     context = selectors.chart_context(request.user, participant, tab="history")
-    context["changes"] = selectors.participant_change_history(participant)
+    context["changes"] = selectors.participant_change_history(participant, request.user)
     return render(request, "participants/history.html", context)

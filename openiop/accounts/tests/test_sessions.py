@@ -161,3 +161,23 @@ def test_a_timed_out_htmx_request_reloads_the_whole_page_to_sign_in(client, sign
     assert response["HX-Redirect"] == reverse("accounts:login") + "?next=/caseload/"
     assert not Session.objects.filter(session_key=session_key).exists()
     assert_anonymous(client)
+
+
+def test_a_pending_message_does_not_survive_sign_out(client, clinician, password, participant):
+    from openiop.accounts.tests.helpers import sign_in
+
+    sign_in(client, clinician.email, password)
+    url = reverse("participants:edit", args=[participant.public_id])
+    data = {
+        "legal_first_name": participant.legal_first_name,
+        "legal_last_name": participant.legal_last_name,
+        "date_of_birth": participant.date_of_birth.isoformat(),
+        "sex_assigned_at_birth": participant.sex_assigned_at_birth,
+        "primary_language": "English",
+        "version": participant.version,
+    }
+    assert client.post(url, data).status_code == 302  # "Details saved." is now pending
+    client.post(reverse("accounts:logout"))
+    login_page = client.get(reverse("accounts:login")).content.decode()
+    assert "Details saved." not in login_page
+    assert "You are signed out." in login_page

@@ -29,22 +29,23 @@ def _record(clinician, participant, code, answers, days_ago):
     return services.administration_submit(
         actor=clinician,
         participant=participant,
+        episode=participant.episodes.get(),
         instrument=code,
         answers=answers,
         administered_on=TODAY - datetime.timedelta(days=days_ago),
     )
 
 
-def _due(participant):
-    return {d.instrument: d for d in selectors.due_for(participant, TODAY)}
+def _due(participant, user):
+    return {d.instrument: d for d in selectors.due_for(participant, TODAY, user)}
 
 
 def test_intake_measures_are_overdue_until_given(clinician, admitted, participant):
-    due = _due(participant)
+    due = _due(participant, clinician)
     assert set(due) == {"phq9", "gad7", "pcl5", "bam7"}  # C-SSRS is not enabled here
     assert due["phq9"].days_overdue(TODAY) == 21
     _record(clinician, participant, "phq9", [0] * 9, days_ago=3)
-    assert _due(participant).get("phq9") is None  # next one in 11 days
+    assert _due(participant, clinician).get("phq9") is None  # next one in 11 days
 
 
 def test_a_phq9_item_9_puts_a_cssrs_on_the_list_when_the_program_offers_it(
@@ -56,13 +57,14 @@ def test_a_phq9_item_9_puts_a_cssrs_on_the_list_when_the_program_offers_it(
     services.administration_submit(
         actor=clinician,
         participant=participant,
+        episode=participant.episodes.get(),
         instrument="cssrs",
         answers=[False, False, None, None, None, False],
         administered_on=TODAY - datetime.timedelta(days=21),
     )
-    assert "cssrs" not in _due(participant)
+    assert "cssrs" not in _due(participant, clinician)
     _record(clinician, participant, "phq9", [1, 1, 1, 1, 1, 1, 1, 1, 1], days_ago=0)
-    assert _due(participant)["cssrs"].due_on == TODAY
+    assert _due(participant, clinician)["cssrs"].due_on == TODAY
 
 
 def test_the_due_page_lists_the_clinicians_participants_and_audits_them(

@@ -23,6 +23,7 @@ def _record(actor, participant, answers, code="phq9", on=TODAY, **kwargs):
     return services.administration_submit(
         actor=actor,
         participant=participant,
+        episode=participant.episodes.get(),
         instrument=code,
         answers=answers,
         administered_on=on,

@@ -19,6 +19,7 @@ def administration(clinician, participant):
     return services.administration_submit(
         actor=clinician,
         participant=participant,
+        episode=participant.episodes.get(),
         instrument="phq9",
         answers=AT_RISK,
         administered_on=datetime.date.today(),
@@ -158,6 +159,7 @@ def test_caseload_with_alerts_keeps_a_fixed_query_count(
             services.administration_submit(
                 actor=clinician,
                 participant=episode.participant,
+                episode=episode.participant.episodes.get(),
                 instrument="phq9",
                 answers=AT_RISK,
                 administered_on=datetime.date.today(),
