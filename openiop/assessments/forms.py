@@ -1,5 +1,7 @@
 """Forms built from an instrument's definition: one radio group per item, keyboard friendly."""
 
+import copy
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +63,8 @@ class AdministrationForm(BootstrapFormMixin, forms.Form):
                 answer = initial_answers[index]
                 self.fields[name].initial = None if answer is None else _value_key(answer)
         for name, field in CONTEXT_FIELDS.get(instrument.code, {}).items():
-            self.fields[name] = field
+            self.fields[name] = copy.deepcopy(field)  # never share widget state across forms
+        self.style_fields()
 
     @property
     def item_fields(self):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from openiop.core.models import PublicIdModel, TimeStampedModel
+from openiop.core.models import AppendOnlyModel, PublicIdModel, TimeStampedModel
 
 
 class AdministrationSource(models.TextChoices):
@@ -18,7 +18,7 @@ class AdministrationSource(models.TextChoices):
     PORTAL = "portal", _("Self-completed in the portal")
 
 
-class Administration(PublicIdModel, models.Model):
+class Administration(PublicIdModel, AppendOnlyModel):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="administrations"
     )
@@ -56,6 +56,7 @@ class Administration(PublicIdModel, models.Model):
 
     class Meta:
         ordering = ["-administered_on", "-created_at"]
+        verbose_name = _("administration")
         indexes = [
             models.Index(
                 fields=["participant", "instrument", "administered_on"],
@@ -72,14 +73,6 @@ class Administration(PublicIdModel, models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.administered_on}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("A submitted administration cannot change; correct it instead.")
-        super().save(*args, **kwargs)
-
-    def _do_update(self, *args, **kwargs):
-        raise PermissionError("A submitted administration cannot change; correct it instead.")
 
     @property
     def instrument_name(self) -> str:
@@ -115,6 +108,7 @@ class AlertAction(models.TextChoices):
     CONTACTED = "contacted", _("Participant contacted, no further action needed")
     REVIEWED = "reviewed", _("Reviewed in session")
     OTHER = "other", _("Other (see note)")
+    CORRECTED = "corrected", _("Closed: the measure was corrected")
 
 
 class ClinicalAlert(PublicIdModel, TimeStampedModel):

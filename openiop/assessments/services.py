@@ -12,6 +12,7 @@ from openiop.assessments import instruments, rules
 from openiop.assessments.models import (
     Administration,
     AdministrationSource,
+    AlertAction,
     ClinicalAlert,
     InstrumentEnablement,
 )
@@ -121,6 +122,9 @@ def administration_correct(
         )
     if not reason.strip():
         raise ValidationError({"correction_reason": _("Say why the answers are corrected.")})
+    # The original's open alerts close; the corrected answers raise their own, if any.
+    for alert in original.clinical_alerts.filter(acknowledged_at__isnull=True):
+        alert_acknowledge(actor=actor, alert=alert, action_taken=AlertAction.CORRECTED)
     return administration_submit(
         actor=actor,
         participant=original.participant,

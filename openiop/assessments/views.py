@@ -109,6 +109,8 @@ def record(request, public_id, code):
             return redirect("assessments:measures", public_id=participant.public_id)
     context = chart_context(request.user, participant, tab="measures")
     context.update(form=form, instrument=instrument)
+    if request.method == "POST":  # re-shown with errors: still a read
+        access.record_view(request.user, participant)
     return render(request, "assessments/record.html", context)
 
 
@@ -143,6 +145,8 @@ def correct(request, public_id):
             return redirect("assessments:measures", public_id=participant.public_id)
     context = chart_context(request.user, participant, tab="measures")
     context.update(form=form, instrument=instrument, original=original)
+    if request.method == "POST":  # re-shown with errors: still a read
+        access.record_view(request.user, participant)
     return render(request, "assessments/record.html", context)
 
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openiop.core.models import AppendOnlyModel
+
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Signed in")
@@ -53,15 +55,7 @@ class DataCategory(models.TextChoices):
     AUDIT = "audit", _("Audit trail")
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Audit events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise PermissionError("Audit events are append-only: they cannot be deleted.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     occurred_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,8 +88,6 @@ class AuditEvent(models.Model):
     path = models.CharField(_("path"), max_length=512, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [
@@ -106,15 +98,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_email} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Audit events are append-only: they cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only: they cannot be deleted.")
-
-    def _do_update(self, *args, **kwargs):
-        # Reached by save() on an instance built with an existing primary key.
-        raise PermissionError("Audit events are append-only: they cannot be changed.")

@@ -8,6 +8,10 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Give every field its Bootstrap class; call again after adding fields."""
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -16,7 +20,9 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes and not isinstance(widget, forms.RadioSelect):
+                widget.attrs["class"] = " ".join([*classes, css])
 
     def full_clean(self):
         super().full_clean()

@@ -30,3 +30,35 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk changes: rows of an append-only model are written once, never changed."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model._meta.verbose_name}: rows cannot be changed.")
+
+    def delete(self):
+        raise PermissionError(f"{self.model._meta.verbose_name}: rows cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Written once (audit rows, submitted measures). The database adds a trigger on top:
+    see core/append_only.py."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(f"{self._meta.verbose_name}: a saved row cannot change.")
+        super().save(*args, **kwargs)
+
+    def _do_update(self, *args, **kwargs):
+        # Reached by save() on an instance built with an existing primary key.
+        raise PermissionError(f"{self._meta.verbose_name}: a saved row cannot change.")
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.verbose_name}: a saved row cannot be deleted.")

@@ -56,6 +56,18 @@ def data_category_for(user) -> DataCategory:
     return DataCategory.SUD_RECORD if can_see_clinical(user) else DataCategory.DEMOGRAPHICS
 
 
+def record_view(user, participant: Participant, target=None) -> None:
+    """Audit a page showing the participant's data that was reached by a POST (e.g. a form
+    re-shown with errors): the service wrote nothing, but the page still shows the record."""
+    audit_record(
+        actor=user,
+        action=AuditAction.PARTICIPANT_VIEWED,
+        target=target or participant,
+        participant=participant,
+        category=data_category_for(user),
+    )
+
+
 def _audit_access(user, action, *, participant, target, public_id) -> None:
     """The audit row for a look at a record: a denial when ``target`` is None."""
     if target is None:

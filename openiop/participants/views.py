@@ -131,6 +131,8 @@ def edit(request, public_id):
         else:
             messages.success(request, _("Details saved."))
             return redirect("participants:chart", public_id=participant.public_id)
+    if request.method == "POST":  # re-shown with errors: still a read
+        access.record_view(request.user, participant)
     return render(request, "participants/edit.html", {"participant": participant, "form": form})
 
 
@@ -147,6 +149,8 @@ def refer(request, public_id):
         else:
             messages.success(request, _("Referral recorded."))
             return redirect("participants:chart", public_id=participant.public_id)
+    if request.method == "POST":  # re-shown with errors: still a read
+        access.record_view(request.user, participant)
     return render(request, "participants/refer.html", {"participant": participant, "form": form})
 
 
@@ -170,6 +174,8 @@ def admit(request, public_id):
                 _("%(name)s is admitted.") % {"name": episode.participant.display_name},
             )
             return redirect("participants:chart", public_id=episode.participant.public_id)
+    if request.method == "POST":  # re-shown with errors: still a read
+        access.record_view(request.user, episode.participant, episode)
     return render(
         request,
         "participants/admit.html",
@@ -230,6 +236,8 @@ def care_team(request, public_id):
                 return redirect("participants:care_team", public_id=episode.public_id)
         except ValidationError as error:
             add_service_errors(add_form, error)
+    if request.method == "POST":  # re-shown with errors: still a read
+        access.record_view(request.user, episode.participant, episode)
     return render(
         request,
         "participants/care_team.html",

@@ -147,3 +147,34 @@ def test_trend_reports_change_from_baseline_and_its_significance(clinician, part
 )
 def test_clinically_significant_change_table(instrument, baseline, latest, significant):
     assert rules.change_is_significant(instrument, baseline, latest) is significant
+
+
+def test_correcting_item_9_to_zero_closes_the_alert(clinician, participant):
+    original = _record(clinician, participant, AT_RISK)
+    services.administration_correct(
+        actor=clinician, original=original, answers=[*AT_RISK[:8], 0], reason="item 9 mis-keyed"
+    )
+    alert = ClinicalAlert.objects.get()
+    assert (alert.is_open, alert.action_taken) == (False, "corrected")
+    assert not selectors.open_alerts(participant).exists()
+
+
+def test_a_correction_that_keeps_item_9_leaves_one_open_alert(clinician, participant):
+    original = _record(clinician, participant, AT_RISK)
+    corrected = services.administration_correct(
+        actor=clinician, original=original, answers=[0, *AT_RISK[1:]], reason="item 1 typo"
+    )
+    open_alerts = list(selectors.open_alerts(participant))
+    assert [a.administration for a in open_alerts] == [corrected]
+
+
+def test_one_forms_errors_never_show_on_the_next_form(clinician, participant):
+    from openiop.assessments import instruments
+    from openiop.assessments.forms import AdministrationForm
+
+    auditc = instruments.get("auditc")
+    bad = AdministrationForm({"administered_on": "x"}, instrument=auditc)
+    assert not bad.is_valid() and "sex" in bad.errors  # the sex choice is required
+    assert "is-invalid" in str(bad["sex"])
+    fresh = AdministrationForm(instrument=auditc)
+    assert "is-invalid" not in str(fresh["sex"])

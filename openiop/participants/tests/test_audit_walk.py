@@ -86,3 +86,28 @@ def test_audit_rows_hold_no_free_text_from_the_record(client, director, particip
     for event in AuditEvent.objects.all():
         row = " ".join(str(value) for value in vars(event).values())
         assert marker not in row
+
+
+@pytest.mark.parametrize(
+    ("route", "obj"),
+    [
+        ("participants:edit", "participant"),
+        ("participants:refer", "participant"),
+        ("participants:admit", "referral"),
+        ("participants:care_team", "episode"),
+        ("assessments:record", "participant"),
+    ],
+)
+def test_a_form_shown_again_with_errors_is_audited_as_a_read(
+    client, director, participant, request, route, obj
+):
+    target = request.getfixturevalue(obj)
+    args = [target.public_id, "phq9"] if route == "assessments:record" else [target.public_id]
+    client.force_login(director)
+    before = AuditEvent.objects.filter(participant=participant).count()
+    response = client.post(reverse(route, args=args), {"op": "add"})  # empty: invalid
+    assert response.status_code == 200
+    assert participant.legal_last_name in response.content.decode()
+    event = AuditEvent.objects.filter(participant=participant).latest("id")
+    assert AuditEvent.objects.filter(participant=participant).count() == before + 1
+    assert (event.actor, event.action) == (director, AuditAction.PARTICIPANT_VIEWED)
