@@ -31,14 +31,26 @@ class LoginView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form):
+        email, details = _attempted_account(login_username(self.request))
         audit_record(
             actor=None,
-            actor_email=(login_username(self.request) or "")[:254],
+            actor_email=email,
             action=AuditAction.LOGIN_FAILED,
             outcome=AuditOutcome.DENIED,
             category=DataCategory.SECURITY,
+            details=details,
         )
         return super().form_invalid(form)
+
+
+def _attempted_account(username: str | None) -> tuple[str, dict]:
+    """The e-mail to record for a failed sign-in: an existing account's address only.
+
+    Anything else typed in the e-mail box (a mistyped address, or a password typed in the
+    wrong box) is never written to the audit trail (AUD-9)."""
+    if username and User.objects.filter(email__iexact=username).exists():
+        return username[:254], {}
+    return "", {"unknown_account": True}
 
 
 login = public(LoginView.as_view())
@@ -61,12 +73,14 @@ def login_username(request, credentials: dict | None = None) -> str | None:
 
 def lockout(request, original_response=None, credentials=None):
     """django-axes calls this when an account is locked (AUTH-4)."""
+    email, details = _attempted_account(login_username(request, credentials))
     audit_record(
         actor=None,
-        actor_email=(login_username(request, credentials) or "")[:254],
+        actor_email=email,
         action=AuditAction.LOCKED_OUT,
         outcome=AuditOutcome.DENIED,
         category=DataCategory.SECURITY,
+        details=details,
     )
     cooloff_minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(

@@ -21,6 +21,7 @@ from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record
 from openiop.participants.models import Episode, Participant
 from openiop.programs.models import Program
+from openiop.programs.selectors import programs_for
 
 
 def _score(code: str, answers: list, context: dict):
@@ -168,6 +169,8 @@ def instrument_enable(
     *, actor: User, program: Program, instrument: str, licence_acknowledged: bool
 ) -> InstrumentEnablement:
     """A program opts in to an instrument whose licence restricts use, accepting its terms."""
+    if not programs_for(actor).filter(pk=program.pk).exists():
+        raise ValidationError(_("Only a member of the program can change its instruments."))
     definition = instruments.get(instrument)
     if not licence_acknowledged:
         raise ValidationError(

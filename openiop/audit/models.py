@@ -22,6 +22,8 @@ class AuditAction(models.TextChoices):
     USER_CREATED = "user_created", _("User created")
     ROLE_GRANTED = "role_granted", _("Role granted")
     ROLE_REVOKED = "role_revoked", _("Role revoked")
+    MEMBERSHIP_ADDED = "membership_added", _("Added to a program")
+    MEMBERSHIP_REMOVED = "membership_removed", _("Removed from a program")
     PARTICIPANT_VIEWED = "participant_viewed", _("Participant record viewed")
     PARTICIPANT_LISTED = "participant_listed", _("Participant shown in a list")
     PARTICIPANT_HISTORY_VIEWED = "participant_history_viewed", _("Change history viewed")

@@ -11,6 +11,7 @@ from openiop.accounts.roles import Role
 from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record
 from openiop.core.versioning import version_claim
+from openiop.participants.access import participants_visible_to
 from openiop.participants.models import (
     CareTeamMember,
     CareTeamRole,
@@ -97,11 +98,13 @@ def participant_register(
         raise TypeError(f"Not demographic fields: {sorted(unknown)}")
     participant = Participant(**demographics)
     participant.full_clean(exclude=["mrn"])
+    # Only among the people this user may already see: the check must not reveal that someone
+    # is a patient of a program the user does not work in (42 CFR Part 2).
     if not confirm_not_duplicate and possible_duplicates(
         legal_first_name=participant.legal_first_name,
         legal_last_name=participant.legal_last_name,
         date_of_birth=participant.date_of_birth,
-    ):
+    ).filter(pk__in=participants_visible_to(actor).values("pk")):
         raise ValidationError(
             _(
                 "A participant with this legal name and date of birth is already registered. "

@@ -85,10 +85,12 @@ def test_unknown_email_is_refused_and_audited(client, fresh_axes):
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     event = audit_rows(AuditAction.LOGIN_FAILED).get()
-    assert (event.actor, event.actor_email, event.outcome) == (
+    # what was typed is kept only when it names an existing account (AUD-9)
+    assert (event.actor, event.actor_email, event.outcome, event.details) == (
         None,
-        "nobody@example.org",
+        "",
         AuditOutcome.DENIED,
+        {"unknown_account": True},
     )
 
 
@@ -187,3 +189,17 @@ def test_a_success_before_the_limit_resets_the_count(client, clinician, password
 
     assert sign_in(client, clinician.email, WRONG_PASSWORD).status_code == 200
     assert AccessAttempt.objects.get().failures_since_start == 1
+
+
+def test_text_typed_for_an_unknown_account_is_not_recorded(client, db):
+    from django.urls import reverse
+
+    from openiop.audit.models import AuditAction, AuditEvent
+
+    client.post(
+        reverse("accounts:login"), {"username": "MySecretPassw0rd!", "password": "whatever"}
+    )
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert event.actor_email == ""
+    assert event.details == {"unknown_account": True}
+    assert "MySecretPassw0rd" not in str(vars(event))

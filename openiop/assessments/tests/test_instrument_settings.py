@@ -67,3 +67,15 @@ def test_a_director_cannot_enable_for_a_program_they_do_not_run(client, director
     )
     assert response.status_code == 404
     assert not InstrumentEnablement.objects.exists()
+
+
+def test_the_service_refuses_a_director_outside_the_program(director, other_program):
+    from django.core.exceptions import ValidationError
+
+    from openiop.assessments import services
+
+    with pytest.raises(ValidationError):
+        services.instrument_enable(
+            actor=director, program=other_program, instrument="audit", licence_acknowledged=True
+        )
+    assert not InstrumentEnablement.objects.exists()

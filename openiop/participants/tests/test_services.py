@@ -83,13 +83,16 @@ def test_a_clinician_who_registers_someone_joins_the_care_team(clinician, progra
     assert (member.user, member.role) == (clinician, CareTeamRole.PRIMARY_THERAPIST)
 
 
-def test_registration_is_all_or_nothing(front_desk, program, monkeypatch):
-    def fail(**kwargs):
-        raise RuntimeError("injected fault after the participant was written")
-
-    monkeypatch.setattr(services, "episode_refer", fail)
-    with pytest.raises(RuntimeError):
-        _register(front_desk, program)
+def test_registration_is_all_or_nothing(front_desk, program):
+    """The referral fails validation after the participant row was written: nothing stays."""
+    with pytest.raises(ValidationError):
+        services.participant_register(
+            actor=front_desk,
+            program=program,
+            referral_source="not-a-source",
+            referred_on=TODAY,
+            **_demographics(),
+        )
     assert not Participant.objects.exists()
     assert not AuditEvent.objects.filter(action=AuditAction.PARTICIPANT_REGISTERED).exists()
 
@@ -235,3 +238,12 @@ def test_the_primary_clinician_cannot_be_removed_from_the_team(director, episode
     with pytest.raises(ValidationError):
         services.care_team_remove(actor=director, member=member)
     assert episode.care_team.filter(user=clinician).exists()
+
+
+def test_the_duplicate_check_never_reveals_someone_in_another_program(
+    front_desk, other_clinician, other_program, program
+):
+    _register(other_clinician, other_program)  # a patient of the other program
+    _participant, episode = _register(front_desk, program)  # no warning, no disclosure
+    assert episode.program == program
+    assert Participant.objects.count() == 2

@@ -226,3 +226,11 @@ def test_search_finds_by_name_or_mrn_and_keeps_names_out_of_the_url(
     page = client.get(reverse("participants:caseload")).content.decode()
     assert 'role="search" action="/participants/search/" method="post"' in page
     assert 'hx-post="/participants/search/"' in page
+
+
+def test_a_chart_page_is_never_stored_by_the_browser(client, clinician, participant):
+    client.force_login(clinician)
+    response = client.get(reverse("participants:chart", args=[participant.public_id]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]

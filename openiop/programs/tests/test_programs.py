@@ -65,3 +65,19 @@ def test_site_time_zone_must_be_a_real_zone():
     with pytest.raises(ValidationError) as error:
         site.full_clean()
     assert "time_zone" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_membership_changes_are_audited(director, clinician, other_program):
+    from openiop.audit.models import AuditAction, AuditEvent
+    from openiop.programs.services import program_membership_add, program_membership_remove
+
+    program_membership_add(actor=director, user=clinician, program=other_program)
+    program_membership_add(actor=director, user=clinician, program=other_program)  # no-op
+    program_membership_remove(actor=director, user=clinician, program=other_program)
+    events = AuditEvent.objects.filter(target_id=str(clinician.public_id)).order_by("id")
+    assert [(e.action, e.actor, e.details) for e in events] == [
+        (AuditAction.MEMBERSHIP_ADDED, director, {"program": str(other_program.public_id)}),
+        (AuditAction.MEMBERSHIP_REMOVED, director, {"program": str(other_program.public_id)}),
+    ]
+    assert not clinician.program_memberships.filter(program=other_program).exists()

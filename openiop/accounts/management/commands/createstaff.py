@@ -9,7 +9,8 @@ from django.db import transaction
 
 from openiop.accounts.roles import Role
 from openiop.accounts.services import user_create
-from openiop.programs.models import Program, ProgramMembership
+from openiop.programs.models import Program
+from openiop.programs.services import program_membership_add
 
 
 class Command(BaseCommand):
@@ -30,10 +31,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         programs = []
         for name in options["program"]:
-            program = Program.objects.filter(name=name).first()
-            if program is None:
+            matches = list(Program.objects.filter(name=name).select_related("site"))
+            if not matches:
                 raise CommandError(f"No program named {name!r}.")
-            programs.append(program)
+            if len(matches) > 1:
+                sites = ", ".join(program.site.name for program in matches)
+                raise CommandError(f"Several programs are named {name!r} (sites: {sites}).")
+            programs.append(matches[0])
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")
         else:
@@ -51,7 +55,7 @@ class Command(BaseCommand):
                     credentials=options["credentials"],
                 )
                 for program in programs:
-                    ProgramMembership.objects.create(user=user, program=program)
+                    program_membership_add(actor=None, user=user, program=program)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         self.stdout.write(f"Created {user.email} ({Role(options['role']).label}).")
