@@ -178,7 +178,13 @@ def episode_refer(
         status=EpisodeStatus.REFERRED,
     )
     episode.full_clean()
-    episode.save()
+    try:
+        with transaction.atomic():
+            episode.save()
+    except IntegrityError:  # a concurrent referral to the same program won the race
+        raise ValidationError(
+            {"program": _("This participant already has an open episode in this program.")}
+        ) from None
     audit_record(
         actor=actor,
         action=AuditAction.EPISODE_REFERRED,

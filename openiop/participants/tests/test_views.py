@@ -234,3 +234,11 @@ def test_a_chart_page_is_never_stored_by_the_browser(client, clinician, particip
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_page_titles_name_the_mrn_not_the_person(client, clinician, participant):
+    client.force_login(clinician)
+    html = client.get(reverse("participants:chart", args=[participant.public_id])).content.decode()
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert participant.mrn in title
+    assert participant.legal_last_name not in title
