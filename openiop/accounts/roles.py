@@ -31,7 +31,9 @@ _MEASURES = [
     "assessments.add_administration",
     "assessments.view_clinicalalert",
     "assessments.change_clinicalalert",
+    "assessments.view_dimensionalassessment",
 ]
+_ASSESS = ["assessments.add_dimensionalassessment"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROGRAM_DIRECTOR: [
@@ -43,10 +45,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "participants.manage_care_team",
         "participants.view_change_history",
         *_MEASURES,
+        *_ASSESS,
         "assessments.add_instrumentenablement",
+        "assessments.change_levelofcaretable",
     ],
-    Role.CLINICIAN: [*_CLINICAL, *_REGISTER, *_REFER, *_ADMIT, *_MEASURES],
-    Role.COUNSELOR: [*_CLINICAL, "participants.change_participant", *_MEASURES],
+    Role.CLINICIAN: [*_CLINICAL, *_REGISTER, *_REFER, *_ADMIT, *_MEASURES, *_ASSESS],
+    Role.COUNSELOR: [*_CLINICAL, "participants.change_participant", *_MEASURES, *_ASSESS],
     Role.PRESCRIBER: [*_CLINICAL, *_MEASURES],
     Role.NURSE_TECHNICIAN: [*_CLINICAL, *_MEASURES],
     Role.FRONT_DESK: [*_SEE_CHART, *_REGISTER, *_REFER, "participants.view_program_participants"],

@@ -15,5 +15,13 @@ class AssessmentsConfig(AppConfig):
         participant_selectors.CHART_TABS.append(
             ("measures", _("Measures"), "assessments:measures", "assessments.view_administration")
         )
+        participant_selectors.CHART_TABS.append(
+            (
+                "assessment",
+                _("Assessment"),
+                "assessments:dimensional",
+                "assessments.view_dimensionalassessment",
+            )
+        )
         participant_selectors.CHART_ALERT_PROVIDERS.append(selectors.chart_alerts)
         participant_selectors.CASELOAD_ALERT_PROVIDERS.append(selectors.caseload_alerts)

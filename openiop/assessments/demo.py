@@ -8,8 +8,8 @@ import random
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from openiop.assessments.models import Administration
-from openiop.assessments.services import administration_submit
+from openiop.assessments.models import Administration, DimensionalAssessment
+from openiop.assessments.services import administration_submit, dimensional_assessment_record
 from openiop.participants.models import Episode, EpisodeStatus
 
 if TYPE_CHECKING:
@@ -59,4 +59,48 @@ def load(context: "DemoContext") -> None:
                 alerts += item9 or 0
             day += timedelta(days=14)
             visit += 1
-    context.log(f"Assessments: {recorded} administrations recorded, {alerts} open urgent alerts.")
+    assessed = _intake_assessments(rng, episodes)
+    context.log(
+        f"Assessments: {recorded} administrations recorded, {alerts} open urgent alerts, "
+        f"{assessed} intake assessments."
+    )
+
+
+SUBSTANCES = (
+    ("Alcohol", "oral", "daily", 16),
+    ("Cannabis", "smoked", "weekly", 15),
+    ("Opioids (fentanyl)", "smoked", "daily", 22),
+    ("Methamphetamine", "smoked", "several times a week", 24),
+    ("Cocaine", "intranasal", "weekends", 19),
+)
+
+
+def _intake_assessments(rng: random.Random, episodes) -> int:
+    """An intake assessment on admission day, rated to fit an intensive outpatient program."""
+    count = 0
+    for episode in episodes:
+        ratings = {1: rng.choice((0, 1)), 2: rng.choice((0, 1)), 3: rng.choice((1, 2))}
+        ratings |= {4: 2, 5: rng.choice((1, 2)), 6: rng.choice((0, 1, 2))}
+        substance, route, frequency, age = rng.choice(SUBSTANCES)
+        if DimensionalAssessment.objects.filter(episode=episode).exists():
+            continue
+        dimensional_assessment_record(
+            actor=episode.primary_clinician,
+            participant=episode.participant,
+            episode=episode,
+            assessed_on=episode.admitted_on,
+            ratings=ratings,
+            narratives={4: "Recent return to use; cravings most evenings."},
+            substance_use=[
+                {
+                    "substance": substance,
+                    "route": route,
+                    "frequency": frequency,
+                    "age_first_use": age,
+                }
+            ],
+            housing="Stable housing with family.",
+            work_school="Working full time; needs evening groups.",
+        )
+        count += 1
+    return count

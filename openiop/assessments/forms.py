@@ -103,3 +103,117 @@ class AcknowledgeForm(BootstrapFormMixin, forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+SUBSTANCE_ROWS = 4
+
+
+class DimensionalAssessmentForm(BootstrapFormMixin, forms.Form):
+    """Six dimension ratings with narratives, substance use history and circumstances."""
+
+    assessed_on = forms.DateField(label=_("Date of assessment"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        from openiop.assessments.levels import DIMENSIONS, LEVEL_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].initial = timezone.localdate()
+        for number, name in DIMENSIONS:
+            self.fields[f"rating_{number}"] = forms.TypedChoiceField(
+                label=f"{number}. {name}",
+                choices=[(str(r), str(r)) for r in range(5)],
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"narrative_{number}"] = forms.CharField(
+                label=_("Narrative for dimension %(n)s") % {"n": number},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for row in range(1, SUBSTANCE_ROWS + 1):
+            for field, label in (
+                ("substance", _("Substance")),
+                ("route", _("Route")),
+                ("frequency", _("Frequency")),
+            ):
+                self.fields[f"use_{row}_{field}"] = forms.CharField(
+                    label=f"{label} ({row})", required=False, max_length=80
+                )
+            self.fields[f"use_{row}_age"] = forms.IntegerField(
+                label=_("Age at first use (%(row)s)") % {"row": row},
+                required=False,
+                min_value=1,
+                max_value=100,
+            )
+        for name, label in (
+            ("co_occurring", _("Co-occurring conditions")),
+            ("housing", _("Housing")),
+            ("work_school", _("Work or school")),
+            ("family", _("Family and relationships")),
+            ("legal", _("Legal")),
+            ("transport", _("Transport")),
+        ):
+            self.fields[name] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        self.fields["chosen_level"] = forms.ChoiceField(
+            label=_("Level of care chosen"),
+            required=False,
+            choices=[("", _("Accept the suggested level")), *LEVEL_LABELS.items()],
+        )
+        self.fields["justification"] = forms.CharField(
+            label=_("Justification (needed when the level differs from the suggestion)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.style_fields()
+
+    def dimension_rows(self):
+        from openiop.assessments.levels import DIMENSIONS
+
+        return [(self[f"rating_{n}"], self[f"narrative_{n}"]) for n, _name in DIMENSIONS]
+
+    def substance_rows(self):
+        return [
+            [self[f"use_{row}_{f}"] for f in ("substance", "route", "frequency", "age")]
+            for row in range(1, SUBSTANCE_ROWS + 1)
+        ]
+
+    def circumstance_fields(self):
+        names = ("co_occurring", "housing", "work_school", "family", "legal", "transport")
+        return [self[name] for name in names]
+
+    def ratings(self) -> dict[int, int]:
+        from openiop.assessments.levels import DIMENSIONS
+
+        return {n: self.cleaned_data[f"rating_{n}"] for n, _name in DIMENSIONS}
+
+    def service_arguments(self) -> dict:
+        from openiop.assessments.levels import DIMENSIONS
+
+        data = self.cleaned_data
+        uses = []
+        for row in range(1, SUBSTANCE_ROWS + 1):
+            entry = {f: data.get(f"use_{row}_{f}") for f in ("substance", "route", "frequency")}
+            entry["age_first_use"] = data.get(f"use_{row}_age")
+            if entry["substance"]:
+                uses.append(entry)
+        return {
+            "assessed_on": data["assessed_on"],
+            "ratings": self.ratings(),
+            "narratives": {n: data.get(f"narrative_{n}", "") for n, _name in DIMENSIONS},
+            "substance_use": uses,
+            "chosen_level": data.get("chosen_level", ""),
+            "justification": data.get("justification", ""),
+            **{
+                name: data.get(name, "")
+                for name in (
+                    "co_occurring",
+                    "housing",
+                    "work_school",
+                    "family",
+                    "legal",
+                    "transport",
+                )
+            },
+        }

@@ -182,3 +182,89 @@ class InstrumentEnablement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.instrument} in {self.program}"
+
+
+class LevelOfCareTable(TimeStampedModel):
+    """A program's own level-of-care rule table (dimension -> minimum level per rating 0-4).
+
+    Programs without one use ``levels.DEFAULT_RULES``."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="level_of_care_table"
+    )
+    rules = models.JSONField(_("rules"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Level-of-care rules of {self.program}"
+
+
+LEVEL_CHOICES = [
+    ("0.5", _("0.5 Early intervention")),
+    ("1.0", _("1.0 Outpatient")),
+    ("2.1", _("2.1 Intensive outpatient")),
+    ("2.5", _("2.5 Partial hospitalization")),
+    ("3.x", _("3.x Residential")),
+    ("4", _("4 Inpatient")),
+]
+
+
+class DimensionalAssessment(PublicIdModel, AppendOnlyModel):
+    """A dated multidimensional assessment. Reassessments are new rows; none is ever edited."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="dimensional_assessments"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode", on_delete=models.PROTECT, related_name="dimensional_assessments"
+    )
+    assessed_on = models.DateField(_("date of assessment"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ratings = models.JSONField(_("risk ratings"))  # {"1": 0-4, ... "6": 0-4}
+    narratives = models.JSONField(_("narratives"), default=dict, blank=True)
+    substance_use = models.JSONField(_("substance use history"), default=list, blank=True)
+    co_occurring = models.TextField(_("co-occurring conditions"), blank=True)
+    housing = models.TextField(_("housing"), blank=True)
+    work_school = models.TextField(_("work or school"), blank=True)
+    family = models.TextField(_("family and relationships"), blank=True)
+    legal = models.TextField(_("legal"), blank=True)
+    transport = models.TextField(_("transport"), blank=True)
+    suggested_level = models.CharField(_("suggested level"), max_length=3, choices=LEVEL_CHOICES)
+    suggested_weekly_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    chosen_level = models.CharField(_("level of care chosen"), max_length=3, choices=LEVEL_CHOICES)
+    justification = models.TextField(_("justification"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-created_at"]
+        verbose_name = _("dimensional assessment")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chosen_level=models.F("suggested_level")) | ~Q(justification=""),
+                name="dimensional_override_justified",
+                violation_error_message=_(
+                    "A level that differs from the suggestion needs a justification."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.assessed_on}"
+
+    @property
+    def rating_rows(self) -> list[tuple[int, str, int, str]]:
+        """(number, dimension name, rating, narrative) in dimension order."""
+        from openiop.assessments.levels import DIMENSIONS
+
+        return [
+            (number, name, self.ratings.get(str(number)), self.narratives.get(str(number), ""))
+            for number, name in DIMENSIONS
+        ]
+
+    @property
+    def is_override(self) -> bool:
+        return self.chosen_level != self.suggested_level

@@ -247,3 +247,13 @@ def due_list_for(user, today: date) -> list[tuple]:
     episodes = list(caseload_for(user, status="active"))
     rows = _due_for_episodes(episodes, today)
     return sorted(rows, key=lambda row: (row[1].due_on, row[0].participant.legal_last_name))
+
+
+def dimensional_assessments(participant, user) -> QuerySet:
+    """The participant's dimensional assessments in the user's scope, newest first."""
+    from openiop.assessments.models import DimensionalAssessment
+
+    assessments = DimensionalAssessment.objects.filter(participant=participant).select_related(
+        "assessed_by", "episode__program"
+    )
+    return _in_scope(assessments, user, "episode")

@@ -14,7 +14,9 @@ from openiop.assessments.models import (
     AdministrationSource,
     AlertAction,
     ClinicalAlert,
+    DimensionalAssessment,
     InstrumentEnablement,
+    LevelOfCareTable,
 )
 from openiop.assessments.selectors import instrument_is_enabled
 from openiop.audit.models import AuditAction, DataCategory
@@ -205,3 +207,103 @@ def instrument_disable(*, actor: User, program: Program, instrument: str) -> Non
             target=program,
             details={"instrument": instrument},
         )
+
+
+def level_rules_for(program: Program) -> dict:
+    from openiop.assessments.levels import DEFAULT_RULES
+
+    table = LevelOfCareTable.objects.filter(program=program).first()
+    if table is None:
+        return dict(DEFAULT_RULES)
+    return {int(number): tuple(row) for number, row in table.rules.items()}
+
+
+@transaction.atomic
+def level_rules_update(*, actor: User, program: Program, rules: dict) -> LevelOfCareTable:
+    """Replace a program's level-of-care rule table (validated: each row never decreasing)."""
+    from openiop.assessments.levels import validate_rules
+
+    if not programs_for(actor).filter(pk=program.pk).exists():
+        raise ValidationError(_("Only a member of the program can change its rules."))
+    try:
+        clean = validate_rules(rules)
+    except ValueError as error:
+        raise ValidationError(str(error), code="invalid_rules") from None
+    table, _created = LevelOfCareTable.objects.update_or_create(
+        program=program,
+        defaults={"rules": {str(k): list(v) for k, v in clean.items()}, "updated_by": actor},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEVEL_RULES_CHANGED,
+        target=program,
+        category=DataCategory.ADMINISTRATIVE,
+    )
+    return table
+
+
+CIRCUMSTANCES = ("co_occurring", "housing", "work_school", "family", "legal", "transport")
+
+
+@transaction.atomic
+def dimensional_assessment_record(
+    *,
+    actor: User,
+    participant: Participant,
+    episode: Episode | None,
+    assessed_on: date,
+    ratings: dict[int, int],
+    narratives: dict[int, str] | None = None,
+    substance_use: list[dict] | None = None,
+    chosen_level: str = "",
+    justification: str = "",
+    **circumstances: str,
+) -> DimensionalAssessment:
+    """Rate the six dimensions; the program's rule table suggests a level; the clinician
+    chooses, with a justification when the choice differs from the suggestion."""
+    from openiop.assessments.levels import suggest_level
+
+    unknown = set(circumstances) - set(CIRCUMSTANCES)
+    if unknown:
+        raise TypeError(f"Not assessment fields: {sorted(unknown)}")
+    if episode is None or episode.participant_id != participant.pk or not episode.is_open:
+        raise ValidationError(
+            _("Assessments are recorded in one of the participant's open episodes."),
+            code="episode",
+        )
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("This date cannot be in the future.")})
+    try:
+        suggestion = suggest_level(ratings, level_rules_for(episode.program))
+    except ValueError as error:
+        raise ValidationError({"ratings": str(error)}) from None
+    chosen = chosen_level or suggestion.level
+    if chosen != suggestion.level and not justification.strip():
+        raise ValidationError(
+            {"justification": _("Explain why the level chosen differs from the suggestion.")}
+        )
+    assessment = DimensionalAssessment(
+        participant=participant,
+        episode=episode,
+        assessed_on=assessed_on,
+        assessed_by=actor,
+        ratings={str(k): v for k, v in ratings.items()},
+        narratives={str(k): v for k, v in (narratives or {}).items() if v},
+        substance_use=substance_use or [],
+        suggested_level=suggestion.level,
+        suggested_weekly_hours=suggestion.weekly_hours,
+        chosen_level=chosen,
+        justification=justification.strip(),
+        **circumstances,
+    )
+    assessment.full_clean()
+    assessment.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.DIMENSIONAL_ASSESSMENT_RECORDED,
+        target=assessment,
+        participant=participant,
+        category=DataCategory.SUD_RECORD,
+        details={"suggested": suggestion.level, "chosen": chosen},
+    )
+    return assessment

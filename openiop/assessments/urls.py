@@ -4,6 +4,13 @@ from openiop.assessments import views
 
 app_name = "assessments"
 urlpatterns = [
+    path("settings/level-of-care/", views.level_rules, name="level_rules"),
+    path("participants/<uuid:public_id>/assessment/", views.dimensional, name="dimensional"),
+    path(
+        "participants/<uuid:public_id>/assessment/new/",
+        views.dimensional_new,
+        name="dimensional_new",
+    ),
     path("measures/due/", views.due_list, name="due"),
     path("settings/instruments/", views.instrument_settings, name="instrument_settings"),
     path("participants/<uuid:public_id>/measures/", views.measures, name="measures"),

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from openiop.assessments import instruments, selectors, services
-from openiop.assessments.forms import AcknowledgeForm, AdministrationForm, CorrectionForm
+from openiop.assessments.forms import (
+    AcknowledgeForm,
+    AdministrationForm,
+    CorrectionForm,
+    DimensionalAssessmentForm,
+)
 from openiop.assessments.models import Administration, ClinicalAlert
 from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record_listing
@@ -203,4 +208,94 @@ def instrument_settings(request):
         request,
         "assessments/instrument_settings.html",
         {"nav": "instruments", "rows": selectors.instrument_settings_rows(programs)},
+    )
+
+
+@require_GET
+@requires("participants.view_participant", "assessments.view_dimensionalassessment")
+def dimensional(request, public_id):
+    participant = access.access_participant(request.user, public_id)
+    context = chart_context(request.user, participant, tab="assessment")
+    context.update(
+        assessments=selectors.dimensional_assessments(participant, request.user),
+        can_assess=selectors.open_episode_in_scope(request.user, participant) is not None,
+    )
+    return render(request, "assessments/dimensional.html", context)
+
+
+@requires("participants.view_participant", "assessments.add_dimensionalassessment")
+def dimensional_new(request, public_id):
+    from openiop.assessments.levels import LEVEL_LABELS, suggest_level
+
+    action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
+    participant = access.access_participant(request.user, public_id, action=action)
+    episode = selectors.open_episode_in_scope(request.user, participant)
+    form = DimensionalAssessmentForm(request.POST or None)
+    suggestion = None
+    if request.method == "POST" and form.is_valid():
+        if episode is not None:
+            rules = services.level_rules_for(episode.program)
+            suggestion = suggest_level(form.ratings(), rules)
+        if "preview" not in request.POST:
+            try:
+                services.dimensional_assessment_record(
+                    actor=request.user,
+                    participant=participant,
+                    episode=episode,
+                    **form.service_arguments(),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Assessment recorded."))
+                return redirect("assessments:dimensional", public_id=participant.public_id)
+    if request.method == "POST":  # re-shown (preview or errors): still a read
+        access.record_view(request.user, participant)
+    context = chart_context(request.user, participant, tab="assessment")
+    context.update(
+        form=form,
+        suggestion=suggestion,
+        suggestion_label=LEVEL_LABELS.get(suggestion.level) if suggestion else "",
+        episode=episode,
+    )
+    return render(request, "assessments/dimensional_new.html", context)
+
+
+@requires("assessments.change_levelofcaretable")
+def level_rules(request):
+    """A director reviews and replaces each program's level-of-care rule table."""
+    from openiop.assessments.levels import DIMENSIONS, LEVEL_LABELS
+
+    programs = list(programs_for(request.user))
+    if request.method == "POST":
+        program = next(
+            (p for p in programs if str(p.public_id) == request.POST.get("program")), None
+        )
+        if program is None:
+            raise Http404
+        rules = {
+            number: [request.POST.get(f"rule_{number}_{rating}", "") for rating in range(5)]
+            for number, _name in DIMENSIONS
+        }
+        try:
+            services.level_rules_update(actor=request.user, program=program, rules=rules)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Rules saved for %(p)s.") % {"p": program})
+        return redirect("assessments:level_rules")
+    tables = [
+        (
+            program,
+            [
+                (number, name, list(services.level_rules_for(program)[number]))
+                for number, name in DIMENSIONS
+            ],
+        )
+        for program in programs
+    ]
+    return render(
+        request,
+        "assessments/level_rules.html",
+        {"nav": "level_rules", "tables": tables, "levels": list(LEVEL_LABELS.items())},
     )

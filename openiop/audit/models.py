@@ -37,6 +37,8 @@ class AuditAction(models.TextChoices):
     MEASURE_CORRECTED = "measure_corrected", _("Measure corrected")
     ALERT_RAISED = "alert_raised", _("Clinical alert raised")
     ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Clinical alert acknowledged")
+    DIMENSIONAL_ASSESSMENT_RECORDED = "dimensional_recorded", _("Dimensional assessment recorded")
+    LEVEL_RULES_CHANGED = "level_rules_changed", _("Level-of-care rules changed")
     INSTRUMENT_ENABLED = "instrument_enabled", _("Licensed instrument enabled")
     INSTRUMENT_DISABLED = "instrument_disabled", _("Licensed instrument disabled")
     AUDIT_VIEWED = "audit_viewed", _("Audit trail viewed")

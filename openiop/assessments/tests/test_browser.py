@@ -23,7 +23,7 @@ def test_phq9_alert_then_acknowledge(browser, live_server, clinician, participan
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name=participant.display_name).click()
-    page.get_by_role("link", name="Measures").click()
+    page.get_by_role("link", name="Measures", exact=True).click()
     page.get_by_role("link", name=re.compile("PHQ-9")).click()
 
     page.get_by_role("button", name="Save").click()  # nothing answered: refused, item named
@@ -43,7 +43,7 @@ def test_phq9_alert_then_acknowledge(browser, live_server, clinician, participan
     page.get_by_role("link", name="My caseload").click()
     expect(page.get_by_text("1 open alert")).to_be_visible()
     page.get_by_role("link", name=participant.display_name).click()
-    page.get_by_role("link", name="Measures").click()
+    page.get_by_role("link", name="Measures", exact=True).click()
 
     form = page.get_by_role("form", name="Acknowledge: Suicide risk (PHQ-9 item 9)")
     form.get_by_label("Action taken").select_option(label="Safety plan completed or reviewed")

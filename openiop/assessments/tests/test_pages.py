@@ -41,6 +41,9 @@ MATRIX = {
     "assessments:acknowledge":         ("post", "alert",         (302, 302, 302, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
     "assessments:instrument_settings": ("get", None,             (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
     "assessments:due":                 ("get", None,             (302, 200, 200, 200, 403, 403, 403, 200, 403, 403)),  # noqa: E501
+    "assessments:dimensional":         ("get", "participant",    (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
+    "assessments:dimensional_new":     ("get", "participant",    (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
+    "assessments:level_rules":         ("get", None,             (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
 }
 # fmt: on
 
@@ -82,7 +85,14 @@ def test_every_assessments_route_is_in_the_matrix():
 
 
 @pytest.mark.parametrize(
-    "route", ["assessments:measures", "assessments:record", "assessments:correct"]
+    "route",
+    [
+        "assessments:measures",
+        "assessments:record",
+        "assessments:correct",
+        "assessments:dimensional",
+        "assessments:dimensional_new",
+    ],
 )
 def test_every_measures_page_writes_an_audit_row(
     client, director, participant, administration, route
