@@ -257,3 +257,46 @@ def dimensional_assessments(participant, user) -> QuerySet:
         "assessed_by", "episode__program"
     )
     return _in_scope(assessments, user, "episode")
+
+
+@dataclass
+class IntakeRow:
+    episode: object
+    days_waiting: int
+    screened: list[str]
+    assessment: object | None
+
+
+def intake_rows(user, today: date) -> list[IntakeRow]:
+    """Referrals not yet admitted in the user's scope, longest waiting first: what screening
+    was given in the episode and the latest dimensional assessment. Three queries in all."""
+    from openiop.assessments.models import DimensionalAssessment
+    from openiop.participants.access import episodes_in_scope
+
+    episodes = list(
+        episodes_in_scope(user)
+        .filter(status__in=("referred", "assessing", "wait_listed"))
+        .select_related("participant", "program")
+        .order_by("referred_on", "id")
+    )
+    ids = [episode.pk for episode in episodes]
+    screened: dict[int, set[str]] = {}
+    for episode_id, code in Administration.objects.filter(episode_id__in=ids).values_list(
+        "episode_id", "instrument"
+    ):
+        screened.setdefault(episode_id, set()).add(code)
+    latest: dict[int, object] = {}
+    for assessment in DimensionalAssessment.objects.filter(episode_id__in=ids).order_by(
+        "assessed_on", "created_at"
+    ):
+        latest[assessment.episode_id] = assessment
+    names = {code: definition.name for code, definition in instruments.INSTRUMENTS.items()}
+    return [
+        IntakeRow(
+            episode=episode,
+            days_waiting=(today - episode.referred_on).days,
+            screened=sorted(names.get(c, c) for c in screened.get(episode.pk, ())),
+            assessment=latest.get(episode.pk),
+        )
+        for episode in episodes
+    ]

@@ -4,6 +4,7 @@ from openiop.assessments import views
 
 app_name = "assessments"
 urlpatterns = [
+    path("intake/", views.intake, name="intake"),
     path("settings/level-of-care/", views.level_rules, name="level_rules"),
     path("participants/<uuid:public_id>/assessment/", views.dimensional, name="dimensional"),
     path(

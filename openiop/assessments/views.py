@@ -299,3 +299,16 @@ def level_rules(request):
         "assessments/level_rules.html",
         {"nav": "level_rules", "tables": tables, "levels": list(LEVEL_LABELS.items())},
     )
+
+
+@require_GET
+@requires("participants.view_participant", "participants.admit_episode")
+def intake(request):
+    """Referral -> screening -> assessment -> decision, for referrals not yet admitted."""
+    rows = selectors.intake_rows(request.user, timezone.localdate())
+    audit_record_listing(
+        actor=request.user,
+        participants=[row.episode.participant for row in rows],
+        category=DataCategory.SUD_RECORD,
+    )
+    return render(request, "assessments/intake.html", {"nav": "intake", "rows": rows})

@@ -8,6 +8,7 @@ from openiop.accounts.models import User
 from openiop.core.forms import BootstrapFormMixin, DateInput
 from openiop.participants.models import (
     CareTeamRole,
+    ClosureReason,
     EpisodeStatus,
     Participant,
     ReferralSource,
@@ -117,3 +118,13 @@ class CareTeamAddForm(BootstrapFormMixin, forms.Form):
 
 class CareTeamRemoveForm(forms.Form):
     user = forms.UUIDField()
+
+
+class CloseReferralForm(BootstrapFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why is the referral closed?"), choices=ClosureReason.choices
+    )
+    detail = forms.CharField(
+        label=_("Where referred, or other detail (optional)"), required=False, max_length=200
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

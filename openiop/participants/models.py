@@ -98,6 +98,7 @@ class ReferralSource(models.TextChoices):
 class EpisodeStatus(models.TextChoices):
     REFERRED = "referred", _("Referred")
     ASSESSING = "assessing", _("Assessing")
+    WAIT_LISTED = "wait_listed", _("Wait-listed")
     ACTIVE = "active", _("Active")
     ON_HOLD = "on_hold", _("On hold")
     DISCHARGED = "discharged", _("Discharged")
@@ -106,6 +107,7 @@ class EpisodeStatus(models.TextChoices):
 OPEN_STATUSES = (
     EpisodeStatus.REFERRED,
     EpisodeStatus.ASSESSING,
+    EpisodeStatus.WAIT_LISTED,
     EpisodeStatus.ACTIVE,
     EpisodeStatus.ON_HOLD,
 )
@@ -113,10 +115,21 @@ OPEN_STATUSES = (
 NEXT_STEP = {
     EpisodeStatus.REFERRED: _("Schedule assessment"),
     EpisodeStatus.ASSESSING: _("Complete assessment and admit"),
+    EpisodeStatus.WAIT_LISTED: _("Offer a start date"),
     EpisodeStatus.ACTIVE: _("Continue treatment"),
     EpisodeStatus.ON_HOLD: _("Review hold"),
     EpisodeStatus.DISCHARGED: _("Aftercare follow-up"),
 }
+
+
+class ClosureReason(models.TextChoices):
+    """Why an episode closed before admission (discharge reasons after admission arrive with
+    the discharge workflow)."""
+
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred to another provider or level of care")
+    DECLINED = "declined", _("Person declined services")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible for this program")
+    NO_CONTACT = "no_contact", _("Could not be reached")
 
 
 class Episode(PublicIdModel, TimeStampedModel, VersionedModel):
@@ -135,6 +148,15 @@ class Episode(PublicIdModel, TimeStampedModel, VersionedModel):
     referred_on = models.DateField(_("referral date"), validators=[validate_not_future])
     admitted_on = models.DateField(_("admission date"), null=True, blank=True)
     discharged_on = models.DateField(_("discharge date"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("reason closed before admission"),
+        max_length=20,
+        choices=ClosureReason.choices,
+        blank=True,
+    )
+    closure_detail = models.CharField(
+        _("where referred, or other detail"), max_length=200, blank=True
+    )
     primary_clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -183,6 +205,13 @@ class Episode(PublicIdModel, TimeStampedModel, VersionedModel):
                 condition=~Q(status__in=["active", "on_hold"]) | Q(admitted_on__isnull=False),
                 name="episode_active_has_admission",
                 violation_error_message=_("An admitted episode needs an admission date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closure_reason="") | Q(status="discharged", admitted_on__isnull=True),
+                name="episode_closure_only_before_admission",
+                violation_error_message=_(
+                    "A closure reason belongs to a referral closed before admission."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="discharged") | Q(discharged_on__isnull=False),

@@ -198,5 +198,6 @@ def chart_context(user, participant: Participant, *, tab: str) -> dict:
         "age": participant.age_on(today),
         "can_see_clinical": can_see_clinical(user),
         "chart_tabs": chart_tabs(user),
+        "pre_admission": ("referred", "assessing", "wait_listed"),
         "tab": tab,
     }

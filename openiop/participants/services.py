@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openiop.accounts.models import User
@@ -15,6 +16,7 @@ from openiop.participants.access import participants_visible_to
 from openiop.participants.models import (
     CareTeamMember,
     CareTeamRole,
+    ClosureReason,
     Episode,
     EpisodeStatus,
     Participant,
@@ -49,10 +51,13 @@ TEAM_ROLE_FOR_STAFF_ROLE = {
     Role.NURSE_TECHNICIAN: CareTeamRole.NURSE,
 }
 
+PRE_ADMISSION = (EpisodeStatus.REFERRED, EpisodeStatus.ASSESSING, EpisodeStatus.WAIT_LISTED)
+
 # Status changes made here; admission has its own service, discharge belongs to discharge/.
 STATUS_TRANSITIONS = {
-    EpisodeStatus.REFERRED: {EpisodeStatus.ASSESSING},
-    EpisodeStatus.ASSESSING: {EpisodeStatus.REFERRED},
+    EpisodeStatus.REFERRED: {EpisodeStatus.ASSESSING, EpisodeStatus.WAIT_LISTED},
+    EpisodeStatus.ASSESSING: {EpisodeStatus.REFERRED, EpisodeStatus.WAIT_LISTED},
+    EpisodeStatus.WAIT_LISTED: {EpisodeStatus.ASSESSING},
     EpisodeStatus.ACTIVE: {EpisodeStatus.ON_HOLD},
     EpisodeStatus.ON_HOLD: {EpisodeStatus.ACTIVE},
 }
@@ -213,7 +218,7 @@ def episode_admit(
     """Admit a referred or assessing participant: active, with a primary clinician and phase."""
     _require_program_member(actor, episode.program)
     episode = version_claim(episode, expected_version=version)
-    if episode.status not in (EpisodeStatus.REFERRED, EpisodeStatus.ASSESSING):
+    if episode.status not in PRE_ADMISSION:
         raise ValidationError(
             _("Only a referred or assessing participant can be admitted."), code="not_admittable"
         )
@@ -315,3 +320,33 @@ def care_team_remove(*, actor: User, member: CareTeamMember) -> None:
         category=DataCategory.ADMINISTRATIVE,
         details={"removed": str(member.user.public_id)},
     )
+
+
+@transaction.atomic
+def episode_close_referral(
+    *, actor: User, episode: Episode, version: int, reason: str, detail: str = ""
+) -> Episode:
+    """Close an episode that never started (referred elsewhere, declined...), with the reason."""
+    _require_program_member(actor, episode.program)
+    episode = version_claim(episode, expected_version=version)
+    if episode.status not in PRE_ADMISSION:
+        raise ValidationError(
+            _("Only a referral that has not been admitted can be closed here."), code="admitted"
+        )
+    if reason not in ClosureReason.values:
+        raise ValidationError({"reason": _("Choose why the referral is closed.")})
+    episode.status = EpisodeStatus.DISCHARGED
+    episode.discharged_on = timezone.localdate()
+    episode.closure_reason = reason
+    episode.closure_detail = detail.strip()
+    episode.full_clean()
+    episode.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.EPISODE_STATUS_CHANGED,
+        target=episode,
+        participant=episode.participant,
+        category=DataCategory.SUD_RECORD,
+        details={"to": "discharged", "closure_reason": reason},
+    )
+    return episode

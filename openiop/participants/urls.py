@@ -13,5 +13,6 @@ urlpatterns = [
     path("participants/<uuid:public_id>/history/", views.history, name="history"),
     path("episodes/<uuid:public_id>/admit/", views.admit, name="admit"),
     path("episodes/<uuid:public_id>/status/", views.change_status, name="status"),
+    path("episodes/<uuid:public_id>/close/", views.close_referral, name="close"),
     path("episodes/<uuid:public_id>/care-team/", views.care_team, name="care_team"),
 ]

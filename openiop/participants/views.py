@@ -17,6 +17,7 @@ from openiop.participants.forms import (
     AdmitForm,
     CareTeamAddForm,
     CareTeamRemoveForm,
+    CloseReferralForm,
     ParticipantEditForm,
     ReferForm,
     RegisterForm,
@@ -202,6 +203,31 @@ def change_status(request, public_id):
                 request, _("Status changed to %(s)s.") % {"s": updated.get_status_display()}
             )
     return redirect("participants:chart", public_id=episode.participant.public_id)
+
+
+@requires("participants.view_participant", "participants.change_episode")
+def close_referral(request, public_id):
+    """Close a referral that will not start here (referred elsewhere, declined...)."""
+    action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
+    episode = access.access_episode(request.user, public_id, action=action)
+    form = CloseReferralForm(request.POST or None, initial={"version": episode.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_close_referral(
+                actor=request.user, episode=episode, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Referral closed."))
+            return redirect("participants:chart", public_id=episode.participant.public_id)
+    if request.method == "POST":  # re-shown with errors: still a read
+        access.record_view(request.user, episode.participant, episode)
+    return render(
+        request,
+        "participants/close.html",
+        {"episode": episode, "participant": episode.participant, "form": form},
+    )
 
 
 @requires("participants.view_participant", "participants.manage_care_team")

@@ -44,6 +44,7 @@ MATRIX = {
     "assessments:dimensional":         ("get", "participant",    (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
     "assessments:dimensional_new":     ("get", "participant",    (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
     "assessments:level_rules":         ("get", None,             (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
+    "assessments:intake":              ("get", None,             (302, 200, 200, 403, 403, 403, 403, 200, 403, 403)),  # noqa: E501
 }
 # fmt: on
 

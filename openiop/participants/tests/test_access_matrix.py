@@ -45,6 +45,7 @@ MATRIX = {
         (302, 200, 403, 403, 403, 403, 403, 403, 403, 403),
     ),
     "participants:status": ("post", "episode", (302, 302, 302, 403, 403, 403, 403, 404, 403, 403)),
+    "participants:close": ("get", "referral", (302, 200, 200, 403, 403, 403, 403, 404, 403, 403)),
 }
 CELLS = [
     pytest.param(route, persona, statuses[index], id=f"{route.split(':')[1]}-{persona}")

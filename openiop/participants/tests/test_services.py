@@ -247,3 +247,64 @@ def test_the_duplicate_check_never_reveals_someone_in_another_program(
     _participant, episode = _register(front_desk, program)  # no warning, no disclosure
     assert episode.program == program
     assert Participant.objects.count() == 2
+
+
+def test_a_referral_can_wait_and_be_admitted_from_the_wait_list(director, clinician, program):
+    referral = EpisodeFactory(program=program, referred_on=datetime.date(2026, 11, 2))
+    waiting = services.episode_change_status(
+        actor=director, episode=referral, version=referral.version, status="wait_listed"
+    )
+    assert waiting.status == EpisodeStatus.WAIT_LISTED and waiting.is_open
+    admitted = services.episode_admit(
+        actor=director,
+        episode=waiting,
+        version=waiting.version,
+        admitted_on=TODAY,
+        primary_clinician=clinician,
+    )
+    assert admitted.status == EpisodeStatus.ACTIVE
+
+
+def test_closing_a_referral_records_why_and_frees_the_program(director, program):
+    referral = EpisodeFactory(program=program, referred_on=datetime.date(2026, 11, 2))
+    closed = services.episode_close_referral(
+        actor=director,
+        episode=referral,
+        version=referral.version,
+        reason="referred_elsewhere",
+        detail="Residential (3.5) at Hillside",
+    )
+    assert (closed.status, closed.discharged_on, closed.closure_reason) == (
+        EpisodeStatus.DISCHARGED,
+        TODAY,
+        "referred_elsewhere",
+    )
+    event = AuditEvent.objects.filter(action=AuditAction.EPISODE_STATUS_CHANGED).latest("id")
+    assert event.details == {"to": "discharged", "closure_reason": "referred_elsewhere"}
+    assert "Hillside" not in str(vars(event))
+    # a new referral to the same program is possible again
+    services.episode_refer(
+        actor=director,
+        participant=referral.participant,
+        program=program,
+        referral_source="self",
+        referred_on=TODAY,
+    )
+
+
+def test_an_admitted_episode_cannot_be_closed_as_a_referral(director, episode):
+    with pytest.raises(ValidationError) as error:
+        services.episode_close_referral(
+            actor=director, episode=episode, version=episode.version, reason="declined"
+        )
+    assert error.value.code == "admitted"
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.ACTIVE
+
+
+def test_a_closure_reason_needs_a_discharge_before_admission_in_the_database(episode):
+    from django.db import IntegrityError, transaction
+
+    episode.closure_reason = "declined"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        episode.save()
