@@ -75,12 +75,17 @@ def open_episode_in_scope(user, participant):
     )
 
 
+def _not_corrected() -> QuerySet[Administration]:
+    """Administrations no correction has replaced."""
+    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
+    return Administration.objects.exclude(Exists(corrected))
+
+
 def current_administrations(participant, user=None) -> QuerySet[Administration]:
     """The participant's administrations (in the user's scope), leaving out corrected ones."""
-    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
     administrations = (
-        Administration.objects.filter(participant=participant)
-        .exclude(Exists(corrected))
+        _not_corrected()
+        .filter(participant=participant)
         .select_related("administered_by", "supersedes")
     )
     return _in_scope(administrations, user, "episode")
@@ -194,10 +199,9 @@ def _history_by_participant(participant_ids) -> dict[int, dict[str, list]]:
     """participant id -> instrument -> [Given], oldest first, from current administrations."""
     from openiop.assessments.schedule import Given
 
-    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
     rows = (
-        Administration.objects.filter(participant_id__in=list(participant_ids))
-        .exclude(Exists(corrected))
+        _not_corrected()
+        .filter(participant_id__in=list(participant_ids))
         .order_by("administered_on", "created_at")
         .values_list("participant_id", "instrument", "administered_on", "band", "alerts")
     )
@@ -272,10 +276,11 @@ def intake_rows(user, today: date) -> list[IntakeRow]:
     was given in the episode and the latest dimensional assessment. Three queries in all."""
     from openiop.assessments.models import DimensionalAssessment
     from openiop.participants.access import episodes_in_scope
+    from openiop.participants.models import PRE_ADMISSION
 
     episodes = list(
         episodes_in_scope(user)
-        .filter(status__in=("referred", "assessing", "wait_listed"))
+        .filter(status__in=PRE_ADMISSION)
         .select_related("participant", "program")
         .order_by("referred_on", "id")
     )

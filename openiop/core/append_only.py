@@ -2,7 +2,8 @@
 
 PostgreSQL refuses UPDATE and DELETE; SQLite refuses UPDATE (a DELETE trigger there would
 also stop the test runner's table flush, which PostgreSQL does with TRUNCATE).
-Use ``append_only_trigger(table)`` as an operation in a hand-written migration.
+Use ``append_only_trigger(table)`` as an operation in a hand-written migration. The SQL is
+run with ``params=None`` so that PL/pgSQL's ``%`` placeholder is not read as a query parameter.
 """
 
 from django.db import migrations
@@ -13,7 +14,7 @@ def _sql(table: str, vendor: str) -> tuple[str, str]:
         up = f"""
 CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '{table} is append-only (%% refused)', TG_OP;
+    RAISE EXCEPTION '{table} is append-only (% refused)', TG_OP;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
@@ -23,7 +24,7 @@ CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
 DROP TRIGGER IF EXISTS {table}_append_only ON {table};
 DROP FUNCTION IF EXISTS {table}_refuse_change();
 """
-        return up.replace("%%", "%"), down
+        return up, down
     if vendor == "sqlite":
         up = f"""
 CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}

@@ -112,6 +112,9 @@ OPEN_STATUSES = (
     EpisodeStatus.ON_HOLD,
 )
 
+# Not yet admitted: an intake decision is still to be made.
+PRE_ADMISSION = (EpisodeStatus.REFERRED, EpisodeStatus.ASSESSING, EpisodeStatus.WAIT_LISTED)
+
 NEXT_STEP = {
     EpisodeStatus.REFERRED: _("Schedule assessment"),
     EpisodeStatus.ASSESSING: _("Complete assessment and admit"),

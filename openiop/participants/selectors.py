@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from openiop.participants.models import (
     OPEN_STATUSES,
+    PRE_ADMISSION,
     CareTeamMember,
     Episode,
     EpisodeStatus,
@@ -198,6 +199,6 @@ def chart_context(user, participant: Participant, *, tab: str) -> dict:
         "age": participant.age_on(today),
         "can_see_clinical": can_see_clinical(user),
         "chart_tabs": chart_tabs(user),
-        "pre_admission": ("referred", "assessing", "wait_listed"),
+        "pre_admission": PRE_ADMISSION,
         "tab": tab,
     }

@@ -14,6 +14,7 @@ from openiop.audit.services import audit_record
 from openiop.core.versioning import version_claim
 from openiop.participants.access import participants_visible_to
 from openiop.participants.models import (
+    PRE_ADMISSION,
     CareTeamMember,
     CareTeamRole,
     ClosureReason,
@@ -50,8 +51,6 @@ TEAM_ROLE_FOR_STAFF_ROLE = {
     Role.PRESCRIBER: CareTeamRole.PRESCRIBER,
     Role.NURSE_TECHNICIAN: CareTeamRole.NURSE,
 }
-
-PRE_ADMISSION = (EpisodeStatus.REFERRED, EpisodeStatus.ASSESSING, EpisodeStatus.WAIT_LISTED)
 
 # Status changes made here; admission has its own service, discharge belongs to discharge/.
 STATUS_TRANSITIONS = {

@@ -1,4 +1,5 @@
-"""Dimensional assessments never change (database trigger); roles get their permissions."""
+"""Roles get the measurement-based-care permissions (openiop.accounts.roles); submitted
+administrations and dimensional assessments never change (database triggers)."""
 
 from django.db import migrations
 
@@ -12,9 +13,10 @@ def sync_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0006_dimensional_assessment")]
+    dependencies = [("assessments", "0001_initial"), ("accounts", "0002_roles")]
 
     operations = [
-        append_only_trigger("assessments_dimensionalassessment"),
         migrations.RunPython(sync_roles, migrations.RunPython.noop),
+        append_only_trigger("assessments_administration"),
+        append_only_trigger("assessments_dimensionalassessment"),
     ]
