@@ -121,8 +121,9 @@ class CareTeamRemoveForm(forms.Form):
 
 
 class CloseReferralForm(BootstrapFormMixin, forms.Form):
+    # No reason is preselected: closing is final, so the person must choose one.
     reason = forms.ChoiceField(
-        label=_("Why is the referral closed?"), choices=ClosureReason.choices
+        label=_("Why is the referral closed?"), choices=[("", "—"), *ClosureReason.choices]
     )
     detail = forms.CharField(
         label=_("Where referred, or other detail (optional)"), required=False, max_length=200

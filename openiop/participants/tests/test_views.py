@@ -242,3 +242,31 @@ def test_page_titles_name_the_mrn_not_the_person(client, clinician, participant)
     title = html.split("<title>")[1].split("</title>")[0]
     assert participant.mrn in title
     assert participant.legal_last_name not in title
+
+
+def test_closing_a_referral_without_a_reason_is_explained_and_changes_nothing(
+    client, clinician, program
+):
+    referral = EpisodeFactory(program=program, referred_on=datetime.date(2026, 11, 20))
+    referral.care_team.create(user=clinician, role="primary_therapist")
+    client.force_login(clinician)
+    url = reverse("participants:close", args=[referral.public_id])
+    response = client.post(url, {"reason": "", "version": referral.version})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == EpisodeStatus.REFERRED
+
+    done = client.post(
+        url, {"reason": "declined", "detail": "", "version": referral.version}, follow=True
+    )
+    assert "Referral closed." in done.content.decode()
+    assert "Person declined services" in done.content.decode()
+
+
+def test_the_close_form_preselects_no_reason(client, clinician, program):
+    referral = EpisodeFactory(program=program, referred_on=datetime.date(2026, 11, 20))
+    referral.care_team.create(user=clinician, role="primary_therapist")
+    client.force_login(clinician)
+    html = client.get(reverse("participants:close", args=[referral.public_id])).content.decode()
+    assert '<option value="" selected>' in html
