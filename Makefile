@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 VENDOR := openiop/static/vendor
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install demo serve clean
+.PHONY: run test lint format install demo serve clean bench
 
 ## run: install everything, migrate the SQLite database, load the demo program and serve it
 run: install
@@ -19,6 +19,10 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/openiop makemigrations --check --dry-run --settings=openiop.settings_test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: speed and quality benchmarks (not part of `make test`)
+bench: install
+	$(BIN)/python -m bench
 
 lint: install
 	$(BIN)/ruff check .

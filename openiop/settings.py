@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "openiop.programs",
     "openiop.participants",
     "openiop.assessments",
+    "openiop.plans",
+    "openiop.notes",
+    "openiop.scheduling",
 ]
 
 MIDDLEWARE = [

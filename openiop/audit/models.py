@@ -70,7 +70,9 @@ class AuditEvent(AppendOnlyModel):
         verbose_name=_("actor"),
     )
     actor_email = models.CharField(_("actor e-mail"), max_length=254, blank=True)
-    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
+    # No `choices` in the schema: new actions are code, not migrations. audit_record() only
+    # accepts AuditAction members, and the label comes from get_action_display().
+    action = models.CharField(_("action"), max_length=40)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.ALLOWED
     )
@@ -99,6 +101,12 @@ class AuditEvent(AppendOnlyModel):
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
         ]
         verbose_name = _("audit event")
+
+    def get_action_display(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_email} {self.action}"

@@ -35,6 +35,7 @@ def audit_record(
     actor_email: str | None = None,
 ) -> AuditEvent:
     """Append one audit row. ``details`` holds identifiers and codes only, never clinical text."""
+    action = AuditAction(action)  # an unknown action is a programming error: fail loudly
     context = request_context.current()
     return AuditEvent.objects.create(
         **_actor_fields(actor, actor_email),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NotesConfig(AppConfig):
+    name = "openiop.notes"
+    label = "notes"
+    verbose_name = "Clinical notes"
