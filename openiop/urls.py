@@ -8,4 +8,5 @@ urlpatterns = [
     path("audit/", include("openiop.audit.urls")),
     path("", include("openiop.participants.urls")),
     path("", include("openiop.assessments.urls")),
+    path("", include("openiop.plans.urls")),
 ]

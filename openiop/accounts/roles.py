@@ -34,6 +34,20 @@ _MEASURES = [
     "assessments.view_dimensionalassessment",
 ]
 _ASSESS = ["assessments.add_dimensionalassessment"]
+_SEE_PLAN = ["plans.view_treatmentplan"]
+_WRITE_PLAN = [*_SEE_PLAN, "plans.add_planversion", "plans.sign_treatmentplan"]
+_NOTES = [
+    "notes.view_progressnote",
+    "notes.add_progressnote",
+    "notes.view_groupnote",
+    "notes.add_groupnote",
+]
+# Scheduling: see the week views and record attendance; outreach tasks after missed sessions;
+# participants' availability; the program's tracks, groups, rooms, staff hours and schedules.
+_SCHEDULE_ATTEND = ["scheduling.view_session", "scheduling.add_attendancerecord"]
+_SCHEDULE_OUTREACH = ["scheduling.change_outreachtask"]
+_SCHEDULE_AVAILABILITY = ["scheduling.manage_participant_availability"]
+_SCHEDULE_BUILD = ["scheduling.manage_schedule_setup", "scheduling.build_weekschedule"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROGRAM_DIRECTOR: [
@@ -48,12 +62,47 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ASSESS,
         "assessments.add_instrumentenablement",
         "assessments.change_levelofcaretable",
+        *_WRITE_PLAN,
+        "plans.change_planpolicy",
+        *_NOTES,
+        "notes.change_notetemplate",
+        *_SCHEDULE_ATTEND,
+        *_SCHEDULE_OUTREACH,
+        *_SCHEDULE_AVAILABILITY,
+        *_SCHEDULE_BUILD,
     ],
-    Role.CLINICIAN: [*_CLINICAL, *_REGISTER, *_REFER, *_ADMIT, *_MEASURES, *_ASSESS],
-    Role.COUNSELOR: [*_CLINICAL, "participants.change_participant", *_MEASURES, *_ASSESS],
-    Role.PRESCRIBER: [*_CLINICAL, *_MEASURES],
-    Role.NURSE_TECHNICIAN: [*_CLINICAL, *_MEASURES],
-    Role.FRONT_DESK: [*_SEE_CHART, *_REGISTER, *_REFER, "participants.view_program_participants"],
+    Role.CLINICIAN: [
+        *_CLINICAL,
+        *_REGISTER,
+        *_REFER,
+        *_ADMIT,
+        *_MEASURES,
+        *_ASSESS,
+        *_WRITE_PLAN,
+        *_NOTES,
+        *_SCHEDULE_ATTEND,
+        *_SCHEDULE_OUTREACH,
+    ],
+    Role.COUNSELOR: [
+        *_CLINICAL,
+        "participants.change_participant",
+        *_MEASURES,
+        *_ASSESS,
+        *_WRITE_PLAN,
+        *_NOTES,
+        *_SCHEDULE_ATTEND,
+        *_SCHEDULE_OUTREACH,
+    ],
+    Role.PRESCRIBER: [*_CLINICAL, *_MEASURES, *_SEE_PLAN, *_NOTES, *_SCHEDULE_ATTEND],
+    Role.NURSE_TECHNICIAN: [*_CLINICAL, *_MEASURES, *_SEE_PLAN, *_NOTES, *_SCHEDULE_ATTEND],
+    Role.FRONT_DESK: [
+        *_SEE_CHART,
+        *_REGISTER,
+        *_REFER,
+        "participants.view_program_participants",
+        *_SCHEDULE_ATTEND,
+        *_SCHEDULE_AVAILABILITY,
+    ],
     Role.BILLING: [],
     Role.COMPLIANCE_AUDITOR: ["audit.view_auditevent"],
 }

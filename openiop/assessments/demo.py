@@ -1,7 +1,9 @@
 """Demo score histories: PHQ-9 and GAD-7 every two weeks from admission for each active
 participant, mostly improving, and two recent PHQ-9s with item 9 above 0 whose urgent alerts
-are still open. Recorded through the real service (scoring, alerts, audit). A participant who
-already has administrations is left alone, so a second run changes nothing.
+are still open; wait-listed referrals were screened (PHQ-9, GAD-7) and assessed soon after
+referral, so the intake board shows them ready to admit. Recorded through the real services
+(scoring, alerts, audit). A participant who already has administrations is left alone, so a
+second run changes nothing.
 """
 
 import random
@@ -60,9 +62,10 @@ def load(context: "DemoContext") -> None:
             day += timedelta(days=14)
             visit += 1
     assessed = _intake_assessments(rng, episodes)
+    screened = _wait_list_screening(rng)
     context.log(
         f"Assessments: {recorded} administrations recorded, {alerts} open urgent alerts, "
-        f"{assessed} intake assessments."
+        f"{assessed} intake assessments, {screened} wait-listed referrals screened and assessed."
     )
 
 
@@ -101,6 +104,45 @@ def _intake_assessments(rng: random.Random, episodes) -> int:
             ],
             housing="Stable housing with family.",
             work_school="Working full time; needs evening groups.",
+        )
+        count += 1
+    return count
+
+
+def _wait_list_screening(rng: random.Random) -> int:
+    """PHQ-9 and GAD-7 two days after referral, an assessment the day after, by the clinician
+    on the wait-listed referral's team."""
+    episodes = (
+        Episode.objects.filter(status=EpisodeStatus.WAIT_LISTED)
+        .select_related("participant")
+        .prefetch_related("care_team__user")
+        .order_by("participant__mrn")
+    )
+    count = 0
+    for episode in episodes:
+        severity = rng.uniform(0.35, 0.7)  # draw first: the plan does not depend on the database
+        answers = {code: _answers(rng, items, severity) for code, items in ITEMS.items()}
+        ratings = {1: 0, 2: rng.choice((0, 1)), 3: rng.choice((1, 2)), 4: 2, 5: 2, 6: 1}
+        if Administration.objects.filter(episode=episode).exists():
+            continue
+        clinician = episode.care_team.all()[0].user
+        for code, given in answers.items():
+            administration_submit(
+                actor=clinician,
+                participant=episode.participant,
+                episode=episode,
+                instrument=code,
+                answers=given,
+                administered_on=episode.referred_on + timedelta(days=2),
+            )
+        dimensional_assessment_record(
+            actor=clinician,
+            participant=episode.participant,
+            episode=episode,
+            assessed_on=episode.referred_on + timedelta(days=3),
+            ratings=ratings,
+            narratives={5: "Cravings daily; needs structure while waiting for a place."},
+            housing="Stable housing.",
         )
         count += 1
     return count

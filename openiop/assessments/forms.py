@@ -6,7 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openiop.assessments.instruments import parse_definition_json
+from openiop.assessments.instruments.custom import MAX_FILE_BYTES
 from openiop.assessments.models import AlertAction
+from openiop.assessments.schedule import ALWAYS, MAX_EVERY_DAYS, TRAUMA_INDICATED
 from openiop.core.forms import BootstrapFormMixin, DateInput
 
 # Answers an instrument needs besides its items (the scoring ``context``), asked explicitly.
@@ -217,3 +220,127 @@ class DimensionalAssessmentForm(BootstrapFormMixin, forms.Form):
                 )
             },
         }
+
+
+CONDITION_CHOICES = [
+    (ALWAYS, _("always")),
+    (TRAUMA_INDICATED, _("only while trauma is indicated (latest PCL-5)")),
+]
+
+
+class ScheduleForm(BootstrapFormMixin, forms.Form):
+    """One program's measurement schedule: for each instrument, whether it is given at intake,
+    every how many days it repeats (blank: no repeat) and on what condition."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, settings, **kwargs):
+        kwargs.setdefault("prefix", str(settings.program.public_id))
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+        self.fields["version"].initial = settings.version
+        for instrument, rule, _is_offered in settings.rows:
+            code = instrument.code
+            self.fields[f"at_intake_{code}"] = forms.BooleanField(
+                label=_("%(name)s at intake") % {"name": instrument.name},
+                required=False,
+                initial=rule.at_intake,
+            )
+            self.fields[f"every_days_{code}"] = forms.IntegerField(
+                label=_("%(name)s every (days)") % {"name": instrument.name},
+                required=False,
+                min_value=1,
+                max_value=MAX_EVERY_DAYS,
+                initial=rule.every_days,
+                error_messages={
+                    "invalid": _("Enter a whole number of days, or leave it blank."),
+                    "min_value": _("At least 1 day."),
+                    "max_value": _("At most %(limit_value)s days."),
+                },
+            )
+            self.fields[f"condition_{code}"] = forms.ChoiceField(
+                label=_("%(name)s repeats") % {"name": instrument.name},
+                choices=CONDITION_CHOICES,
+                initial=rule.condition,
+            )
+        self.style_fields()
+
+    def clean(self):
+        data = super().clean()
+        for instrument, _rule, _is_offered in self.settings.rows:
+            code = instrument.code
+            condition = data.get(f"condition_{code}")
+            field = f"every_days_{code}"
+            needs_interval = condition not in (None, ALWAYS) and data.get(field) is None
+            if needs_interval and field not in self.errors:
+                self.add_error(
+                    field, _("A condition applies to the repeats: give the interval too.")
+                )
+        return data
+
+    @property
+    def rows(self):
+        """(instrument, is offered, at intake, every N days, condition) for the template."""
+        return [
+            (
+                instrument,
+                is_offered,
+                self[f"at_intake_{instrument.code}"],
+                self[f"every_days_{instrument.code}"],
+                self[f"condition_{instrument.code}"],
+            )
+            for instrument, _rule, is_offered in self.settings.rows
+        ]
+
+    def rules(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "instrument": instrument.code,
+                "at_intake": data[f"at_intake_{instrument.code}"],
+                "every_days": data[f"every_days_{instrument.code}"],
+                "condition": data[f"condition_{instrument.code}"],
+            }
+            for instrument, _rule, _is_offered in self.settings.rows
+        ]
+
+
+class InstrumentDefinitionForm(BootstrapFormMixin, forms.Form):
+    """A program's own instrument, from a definition file (JSON, see docs/instruments.md)."""
+
+    program = forms.ChoiceField(label=_("Program"))
+    definition = forms.FileField(
+        label=_("Definition file (JSON)"),
+        help_text=_("At most 100 KB. The format is described in docs/instruments.md."),
+        error_messages={"required": _("Choose the definition file to upload.")},
+    )
+    licence_acknowledged = forms.BooleanField(
+        label=_("I have read and accept the licence terms given in the file"),
+        help_text=_("Needed when the file says its licence limits use."),
+        required=False,
+    )
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programs = {str(program.public_id): program for program in programs}
+        self.fields["program"].choices = [
+            (public_id, program.name) for public_id, program in self.programs.items()
+        ]
+        self.file_name = ""
+
+    def clean_program(self):
+        return self.programs[self.cleaned_data["program"]]
+
+    def clean_definition(self):
+        upload = self.cleaned_data["definition"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(kb)s KB.") % {"kb": MAX_FILE_BYTES // 1000}
+            )
+        self.file_name = upload.name
+        try:
+            return parse_definition_json(upload.read())
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Problem in the file: %(problem)s") % {"problem": error}
+            ) from None

@@ -8,9 +8,10 @@ it, with a reason.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from openiop.core.models import AppendOnlyModel, PublicIdModel, TimeStampedModel
+from openiop.core.models import AppendOnlyModel, PublicIdModel, TimeStampedModel, VersionedModel
 
 
 class AdministrationSource(models.TextChoices):
@@ -52,6 +53,15 @@ class Administration(PublicIdModel, AppendOnlyModel):
         verbose_name=_("corrects"),
     )
     correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+    # Set for a program's own instrument: the definition version the answers were scored with.
+    definition = models.ForeignKey(
+        "InstrumentDefinition",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrations",
+        verbose_name=_("definition version"),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -78,6 +88,8 @@ class Administration(PublicIdModel, AppendOnlyModel):
     def instrument_name(self) -> str:
         from openiop.assessments import instruments
 
+        if self.definition_id is not None:
+            return self.definition.name
         try:
             return instruments.get(self.instrument).name
         except ValueError:
@@ -182,6 +194,80 @@ class InstrumentEnablement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.instrument} in {self.program}"
+
+
+class MeasurementSchedule(TimeStampedModel, VersionedModel):
+    """A program's own measurement schedule: ``schedule.ScheduleRule`` rows as data.
+
+    Programs without one use ``schedule.DEFAULT_SCHEDULE``."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="measurement_schedule"
+    )
+    rules = models.JSONField(_("rules"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Measurement schedule of {self.program}"
+
+
+class DefinitionSource(models.TextChoices):
+    UPLOAD = "upload", _("Uploaded on the settings page")
+    COMMAND = "command", _("Added with the openiop instruments command")
+
+
+class InstrumentDefinition(PublicIdModel, AppendOnlyModel):
+    """One version of a program's own instrument, from a definition file (see
+    docs/instruments.md). Never changed: a new file with the same code is the next version,
+    and every administration keeps the version it was scored with."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="instrument_definitions"
+    )
+    code = models.CharField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=120)
+    definition = models.JSONField(_("definition"))
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    source = models.CharField(_("added by way of"), max_length=10, choices=DefinitionSource.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    licence_acknowledged = models.BooleanField(_("licence terms accepted"), default=False)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "code", "-version"]
+        verbose_name = _("instrument definition")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "code", "version"], name="instrument_definition_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="instrument_definition_version_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(source="command") | Q(added_by__isnull=False),
+                name="instrument_definition_upload_names_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @cached_property
+    def instrument(self):
+        """The scoring definition (``instruments.Instrument``) of this version."""
+        from openiop.assessments.instruments import load_definition
+
+        return load_definition(self.definition)
 
 
 class LevelOfCareTable(TimeStampedModel):

@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("measures/due/", views.due_list, name="due"),
     path("settings/instruments/", views.instrument_settings, name="instrument_settings"),
+    path("settings/instruments/own/", views.own_instruments, name="own_instruments"),
+    path("settings/measurement-schedule/", views.schedule_settings, name="schedule_settings"),
     path("participants/<uuid:public_id>/measures/", views.measures, name="measures"),
     path("participants/<uuid:public_id>/measures/new/<slug:code>/", views.record, name="record"),
     path("measures/<uuid:public_id>/correct/", views.correct, name="correct"),

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from openiop.assessments import instruments, selectors, services
+from openiop.assessments import selectors, services
 from openiop.assessments.forms import (
     AcknowledgeForm,
     AdministrationForm,
     CorrectionForm,
     DimensionalAssessmentForm,
+    InstrumentDefinitionForm,
+    ScheduleForm,
 )
 from openiop.assessments.models import Administration, ClinicalAlert
 from openiop.audit.models import AuditAction, DataCategory
@@ -55,26 +57,15 @@ def due_list(request):
     audit_record_listing(
         actor=request.user, participants=shown.values(), category=DataCategory.SUD_RECORD
     )
-    names = {code: definition.name for code, definition in instruments.INSTRUMENTS.items()}
     return render(
         request,
         "assessments/due.html",
         {
             "nav": "due",
-            "rows": [
-                (episode, due, names.get(due.instrument, due.instrument), due.days_overdue(today))
-                for episode, due in rows
-            ],
+            "rows": [(episode, due, due.name, due.days_overdue(today)) for episode, due in rows],
             "today": today,
         },
     )
-
-
-def _instrument(code: str):
-    try:
-        return instruments.get(code)
-    except ValueError:
-        raise Http404 from None
 
 
 def _announce(request, administration) -> None:
@@ -94,14 +85,17 @@ def _announce(request, administration) -> None:
 def record(request, public_id, code):
     action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
     participant = access.access_participant(request.user, public_id, action=action)
-    instrument = _instrument(code)
+    episode = selectors.open_episode_in_scope(request.user, participant)
+    instrument = selectors.instrument_for(episode.program if episode else None, code)
+    if instrument is None:
+        raise Http404
     form = AdministrationForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         try:
             administration = services.administration_submit(
                 actor=request.user,
                 participant=participant,
-                episode=selectors.open_episode_in_scope(request.user, participant),
+                episode=episode,
                 instrument=instrument.code,
                 answers=form.answers(),
                 administered_on=form.cleaned_data["administered_on"],
@@ -123,10 +117,18 @@ def record(request, public_id, code):
 def correct(request, public_id):
     action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
     original = access.access_participant_object(
-        request.user, Administration.objects.select_related("episode"), public_id, action=action
+        request.user,
+        Administration.objects.select_related("episode", "definition"),
+        public_id,
+        action=action,
     )
     participant = original.participant
-    instrument = _instrument(original.instrument)
+    if original.definition_id is not None:  # corrected with the version it was scored with
+        instrument = original.definition.instrument
+    else:
+        instrument = selectors.instrument_for(None, original.instrument)
+    if instrument is None:
+        raise Http404
     form = CorrectionForm(
         request.POST or None,
         instrument=instrument,
@@ -208,6 +210,104 @@ def instrument_settings(request):
         request,
         "assessments/instrument_settings.html",
         {"nav": "instruments", "rows": selectors.instrument_settings_rows(programs)},
+    )
+
+
+def _posted_program(request, programs):
+    """The program a settings form was posted for, among the user's own; else 404."""
+    program = next((p for p in programs if str(p.public_id) == request.POST.get("program")), None)
+    if program is None:
+        raise Http404
+    return program
+
+
+@requires("assessments.add_instrumentenablement")
+def schedule_settings(request):
+    """A director sets when each measure is due in each of their programs."""
+    programs = list(programs_for(request.user))
+    forms = {
+        settings.program.pk: ScheduleForm(settings=settings)
+        for settings in selectors.schedule_settings(programs)
+    }
+    if request.method == "POST":
+        program = _posted_program(request, programs)
+        if request.POST.get("op") == "reset":
+            return _schedule_reset(request, program)
+        form = ScheduleForm(request.POST, settings=forms[program.pk].settings)
+        if form.is_valid():
+            try:
+                services.measurement_schedule_update(
+                    actor=request.user,
+                    program=program,
+                    rules=form.rules(),
+                    version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                if error.code != "unchanged":
+                    add_service_errors(form, error)
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                    return redirect("assessments:schedule_settings")
+            else:
+                messages.success(request, _("Schedule saved for %(p)s.") % {"p": program})
+                return redirect("assessments:schedule_settings")
+        forms[program.pk] = form
+    return render(
+        request,
+        "assessments/schedule_settings.html",
+        {"nav": "instruments", "forms": list(forms.values())},
+    )
+
+
+def _schedule_reset(request, program):
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1  # not a version any schedule has: answered as a conflict
+    try:
+        services.measurement_schedule_reset(actor=request.user, program=program, version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(p)s follows the default schedule again.") % {"p": program})
+    return redirect("assessments:schedule_settings")
+
+
+@requires("assessments.add_instrumentenablement")
+def own_instruments(request):
+    """A director adds a program's own instrument (or its next version) from a definition
+    file; the list shows each program's own instruments."""
+    programs = list(programs_for(request.user))
+    form = InstrumentDefinitionForm(request.POST or None, request.FILES or None, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            definition = services.instrument_definition_add(
+                actor=request.user,
+                program=form.cleaned_data["program"],
+                data=form.cleaned_data["definition"],
+                file_name=form.file_name,
+                licence_acknowledged=form.cleaned_data["licence_acknowledged"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(name)s (version %(version)s) added to %(program)s: it can now be "
+                    "recorded and scheduled there."
+                )
+                % {
+                    "name": definition.name,
+                    "version": definition.version,
+                    "program": definition.program,
+                },
+            )
+            return redirect("assessments:own_instruments")
+    return render(
+        request,
+        "assessments/own_instruments.html",
+        {"nav": "instruments", "form": form, "rows": selectors.own_instrument_rows(programs)},
     )
 
 

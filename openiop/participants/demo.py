@@ -1,4 +1,6 @@
-"""Demo participants: about 60 fictional people at every stage, in both demo programs.
+"""Demo participants: about 60 fictional people at every stage, in both demo programs,
+including wait-listed referrals (waiting weeks) and referrals closed before admission because
+the person was referred elsewhere (with where, as the reason's detail).
 
 The whole cast is planned first from the generator (a pure step: the same ``today`` gives
 the same plan), then written; a participant whose MRN is already on file is left alone, so
@@ -19,6 +21,7 @@ from openiop.audit.services import audit_record
 from openiop.participants.models import (
     CareTeamMember,
     CareTeamRole,
+    ClosureReason,
     Episode,
     EpisodeStatus,
     Participant,
@@ -35,8 +38,9 @@ S = EpisodeStatus  # short, for the tables below
 # ("discharged", "active") is a readmission. 41 adults and 19 adolescents.
 DEMO_JOURNEYS: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
     Population.ADULT: (
-        ((S.REFERRED,), 5),
+        ((S.REFERRED,), 3),
         ((S.ASSESSING,), 4),
+        ((S.WAIT_LISTED,), 2),
         ((S.ACTIVE,), 18),
         ((S.ON_HOLD,), 3),
         ((S.DISCHARGED,), 8),
@@ -45,8 +49,9 @@ DEMO_JOURNEYS: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
         ((S.DISCHARGED, S.ACTIVE), 1),
     ),
     Population.ADOLESCENT: (
-        ((S.REFERRED,), 3),
+        ((S.REFERRED,), 2),
         ((S.ASSESSING,), 2),
+        ((S.WAIT_LISTED,), 1),
         ((S.ACTIVE,), 8),
         ((S.ON_HOLD,), 2),
         ((S.DISCHARGED,), 3),
@@ -55,6 +60,23 @@ DEMO_JOURNEYS: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
 }
 AGES = {Population.ADULT: (18, 65), Population.ADOLESCENT: (13, 17)}
 ACTIVE_ADMISSION_SPAN_DAYS = 84  # active admissions spread over the last 12 weeks
+WAIT_LISTED_DAYS = (10, 35)  # assessed, waiting for a place: referred this many days ago
+# The first plain discharges in each program never started treatment: referrals closed
+# because the assessment found another level of care or provider fitted better.
+CLOSED_REFERRALS = {Population.ADULT: 2, Population.ADOLESCENT: 1}
+REFERRED_ELSEWHERE = {
+    Population.ADULT: (
+        "Residential treatment (level 3.5) at Lakeshore Recovery House",
+        "Partial hospitalization at Millbrook Behavioral Health",
+        "Outpatient counseling (level 1) closer to home",
+        "Medically managed withdrawal at Riverside General first",
+    ),
+    Population.ADOLESCENT: (
+        "Adolescent residential program at Cedar Ridge Youth Center",
+        "School-based outpatient counseling",
+        "Family therapy program at Millbrook Behavioral Health",
+    ),
+}
 
 FEMALE_NAMES = (
     "Abigail", "Alexandra", "Ava", "Beatrice", "Camila", "Dana", "Elizabeth", "Fatima",
@@ -153,6 +175,8 @@ class EpisodePlan:
     phase_index: int | None = None
     primary_clinician: User | None = None
     team: list[tuple[User, str]] = field(default_factory=list)
+    closure_reason: str = ""
+    closure_detail: str = ""
 
 
 @dataclass
@@ -202,15 +226,26 @@ def _open_episode(rng, status, today, *, long_wait, admitted_ago, weeks) -> Epis
         return EpisodePlan(status, "", today - timedelta(days=wait))
     if status == S.ASSESSING:
         return EpisodePlan(status, "", today - timedelta(days=rng.randint(3, 10)))
+    if status == S.WAIT_LISTED:
+        return EpisodePlan(status, "", today - timedelta(days=rng.randint(*WAIT_LISTED_DAYS)))
     if status == S.ON_HOLD:
         admitted_ago = rng.randint(21, 70)
     return _admitted(rng, status, today - timedelta(days=admitted_ago), today, weeks)
 
 
-def _discharged_episode(rng, discharged_on: date, *, was_admitted: bool, weeks) -> EpisodePlan:
-    if not was_admitted:  # referred, never started
+def _discharged_episode(
+    rng, discharged_on: date, *, was_admitted: bool, weeks, population: str
+) -> EpisodePlan:
+    if not was_admitted:  # referred, assessed, then referred elsewhere
         referred_on = discharged_on - timedelta(days=rng.randint(14, 30))
-        return EpisodePlan(S.DISCHARGED, "", referred_on, discharged_on=discharged_on)
+        return EpisodePlan(
+            S.DISCHARGED,
+            "",
+            referred_on,
+            discharged_on=discharged_on,
+            closure_reason=ClosureReason.REFERRED_ELSEWHERE,
+            closure_detail=rng.choice(REFERRED_ELSEWHERE[population]),
+        )
     admitted_on = discharged_on - timedelta(days=rng.randint(28, 84))
     episode = _admitted(rng, S.DISCHARGED, admitted_on, discharged_on, weeks)
     episode.discharged_on = discharged_on
@@ -242,7 +277,7 @@ def _staff_episode(rng: random.Random, episode: EpisodePlan, staff, population: 
     episode.referral_source = rng.choices(list(sources), weights=list(sources.values()))[0]
     if episode.admitted_on is not None:
         episode.primary_clinician, episode.team = _admitted_team(rng, staff)
-    elif episode.status == S.ASSESSING:  # the clinician doing the assessment
+    elif episode.status in (S.ASSESSING, S.WAIT_LISTED):  # the clinician who assesses
         assessor = rng.choice(staff[Role.CLINICIAN])
         episode.team = [(assessor, CareTeamRole.PRIMARY_THERAPIST)]
 
@@ -354,10 +389,13 @@ def _episodes(rng, population, statuses, today, seen: Counter, admissions, weeks
             discharged_on = episodes[0].referred_on - timedelta(days=rng.randint(14, 60))
         else:
             discharged_on = today - timedelta(days=rng.randint(3, 120))
-        # The first plain discharge in each program never started treatment.
-        was_admitted = bool(episodes) or seen[population, latest] > 1
+        # The first plain discharges in each program never started treatment.
+        was_admitted = bool(episodes) or seen[population, latest] > CLOSED_REFERRALS[population]
         episodes.insert(
-            0, _discharged_episode(rng, discharged_on, was_admitted=was_admitted, weeks=weeks)
+            0,
+            _discharged_episode(
+                rng, discharged_on, was_admitted=was_admitted, weeks=weeks, population=population
+            ),
         )
     return episodes
 
@@ -426,6 +464,8 @@ def _write(plan: ParticipantPlan, program, phases) -> None:
             discharged_on=item.discharged_on,
             primary_clinician=item.primary_clinician,
             current_phase=None if item.phase_index is None else phases[item.phase_index],
+            closure_reason=item.closure_reason,
+            closure_detail=item.closure_detail,
         )
         _save(episode)
         for user, role in item.team:
@@ -442,7 +482,13 @@ def _summary(plans: list[ParticipantPlan], programs) -> list[str]:
             for episode in plan.episodes
         )
         parts = ", ".join(f"{counts[status]} {status.label.lower()}" for status in S)
-        lines.append(f"  {program.name}: {parts}")
+        closed = sum(
+            bool(episode.closure_reason)
+            for plan in plans
+            if plan.population == population
+            for episode in plan.episodes
+        )
+        lines.append(f"  {program.name}: {parts} ({closed} closed before admission)")
     return lines
 
 

@@ -19,8 +19,8 @@ from .base import (
     band_for,
     band_ranges,
 )
-from .custom import load_definition
-from .registry import INSTRUMENTS, get, register, score
+from .custom import load_definition, parse_definition_json
+from .registry import INSTRUMENTS, get, register, score, score_with
 
 BUILT_IN = (
     phq9.PHQ9,
@@ -35,9 +35,11 @@ BUILT_IN = (
 )
 for _instrument in BUILT_IN:
     register(_instrument)
+BUILT_IN_CODES = frozenset(instrument.code for instrument in BUILT_IN)
 
 __all__ = [
     "BUILT_IN",
+    "BUILT_IN_CODES",
     "INSTRUMENTS",
     "AlertRule",
     "BandTable",
@@ -48,6 +50,8 @@ __all__ = [
     "band_ranges",
     "get",
     "load_definition",
+    "parse_definition_json",
     "register",
     "score",
+    "score_with",
 ]

@@ -9,6 +9,7 @@ ValueError that says where it is.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ from .base import (
     total_range_of,
 )
 
+MAX_FILE_BYTES = 100_000
 REQUIRED = {"code", "name", "items", "bands", "recall_period", "citation", "licence"}
 OPTIONAL = {"requires_program_opt_in", "subscales", "alerts", "item_text_verbatim", "notes"}
 ITEM_KEYS = {"text", "options"}
@@ -159,3 +161,35 @@ def load_definition(data: Mapping[str, Any]) -> Instrument:
         item_text_verbatim=_flag(data, "item_text_verbatim"),
         notes=notes,
     )
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _value in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"the file gives {', '.join(repeated)} more than once")
+    return dict(pairs)
+
+
+def parse_definition_json(raw: bytes | str) -> dict[str, Any]:
+    """A definition file's text as a dict, or ValueError saying what is wrong with the file
+    (size, encoding, where the JSON breaks). The definition itself is checked by
+    :func:`load_definition`."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueError(f"the file is larger than {MAX_FILE_BYTES // 1000} KB")
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("the file is not UTF-8 text") from None
+    if not raw.strip():
+        raise ValueError("the file is empty")
+    try:
+        data = json.loads(raw, object_pairs_hook=_no_repeated_keys)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"the file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    if not isinstance(data, dict):
+        raise ValueError(f"the definition must be a JSON object, not {type(data).__name__}")
+    return data

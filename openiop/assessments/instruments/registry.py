@@ -35,7 +35,12 @@ def score(code: str, answers: Sequence[Any], **context: Any) -> Score:
     (AUDIT-C: ``sex``; PCL-5: ``cutoff``; C-SSRS: ``behavior_within_3_months``); a keyword the
     instrument does not use is refused, so a misspelt one cannot be silently ignored.
     """
-    instrument = get(code)
+    return score_with(get(code), answers, **context)
+
+
+def score_with(instrument: Instrument, answers: Sequence[Any], **context: Any) -> Score:
+    """Score with a given definition (e.g. the version of a program's own instrument an
+    administration used), with the same checks as :func:`score`."""
     unknown = sorted(set(context) - instrument.context_keys)
     if unknown:
         accepted = ", ".join(sorted(instrument.context_keys)) or "none"

@@ -24,7 +24,7 @@ def test_phq9_alert_then_acknowledge(browser, live_server, clinician, participan
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name=participant.display_name).click()
     page.get_by_role("link", name="Measures", exact=True).click()
-    page.get_by_role("link", name=re.compile("PHQ-9")).click()
+    page.get_by_role("region", name="Record a measure").get_by_role("link", name="PHQ-9").click()
 
     page.get_by_role("button", name="Save").click()  # nothing answered: refused, item named
     expect(page.get_by_role("alert").filter(has_text="item 1")).to_be_visible()

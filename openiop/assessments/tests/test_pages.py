@@ -2,13 +2,20 @@
 chart and the caseload."""
 
 import datetime
+import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from conftest import PERSONAS
 from openiop.assessments import services
-from openiop.assessments.models import Administration, ClinicalAlert
+from openiop.assessments.models import (
+    Administration,
+    ClinicalAlert,
+    InstrumentDefinition,
+    MeasurementSchedule,
+)
 from openiop.audit.models import AuditAction, AuditEvent
 
 AT_RISK = [2, 2, 1, 2, 1, 1, 1, 1, 1]
@@ -45,6 +52,13 @@ MATRIX = {
     "assessments:dimensional_new":     ("get", "participant",    (302, 200, 200, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
     "assessments:level_rules":         ("get", None,             (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
     "assessments:intake":              ("get", None,             (302, 200, 200, 403, 403, 403, 403, 200, 403, 403)),  # noqa: E501
+    "assessments:schedule_settings":   ("get", None,             (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
+    "assessments:own_instruments":     ("get", None,             (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
+}
+# Program settings changed by POST: the status, then whether the change was made.
+WRITES = {
+    "assessments:schedule_settings":   (302, 302, 403, 403, 403, 403, 403, 403, 403, 403),
+    "assessments:own_instruments":     (302, 302, 403, 403, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -78,6 +92,54 @@ def test_access_matrix(client, as_persona, request, route, persona, expected, al
     assert alert.is_open is not (
         route == "assessments:acknowledge" and persona in ("director", "clinician")
     )
+
+
+def _write_data(route, program):
+    if route == "assessments:schedule_settings":
+        prefix = str(program.public_id)
+        data = {"program": prefix, f"{prefix}-version": "0"}
+        for code in ("phq9", "gad7", "bam7", "pcl5", "cssrs", "audit", "auditc", "dast10", "bam"):
+            data[f"{prefix}-condition_{code}"] = "always"
+        data[f"{prefix}-at_intake_phq9"] = "on"
+        data[f"{prefix}-every_days_phq9"] = "7"
+        return data
+    definition = {
+        "code": "sleep_check",
+        "name": "Sleep check",
+        "recall_period": "Past 7 days",
+        "citation": "Written by the program.",
+        "licence": "No restrictions.",
+        "items": [{"text": "Slept badly", "options": [[0, "No"], [1, "Yes"]]}],
+        "bands": [[0, "none"], [1, "some"]],
+    }
+    upload = SimpleUploadedFile("sleep.json", json.dumps(definition).encode())
+    return {"program": str(program.public_id), "definition": upload}
+
+
+def _changed(route) -> bool:
+    if route == "assessments:schedule_settings":
+        return MeasurementSchedule.objects.exists()
+    return InstrumentDefinition.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("route", "persona", "expected"),
+    [
+        pytest.param(route, persona, statuses[i], id=f"{route.split(':')[1]}-post-{persona}")
+        for route, statuses in WRITES.items()
+        for i, persona in enumerate(PERSONAS)
+    ],
+)
+def test_only_a_director_changes_program_settings(
+    client, as_persona, program, route, persona, expected
+):
+    user = as_persona(persona)
+    response = client.post(reverse(route), _write_data(route, program))
+    assert response.status_code == expected
+    assert _changed(route) is (persona == "director")
+    if expected == 403:
+        denied = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
+        assert (denied.actor, denied.outcome) == (user, "denied")
 
 
 def test_every_assessments_route_is_in_the_matrix():

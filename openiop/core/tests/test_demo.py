@@ -36,8 +36,22 @@ STAFF_PER_ROLE = {
     Role.COMPLIANCE_AUDITOR: 1,
 }
 EPISODES_PER_STATUS = {
-    "Adult IOP": {"referred": 6, "assessing": 5, "active": 19, "on_hold": 3, "discharged": 11},
-    "Adolescent IOP": {"referred": 3, "assessing": 2, "active": 9, "on_hold": 2, "discharged": 4},
+    "Adult IOP": {
+        "referred": 4,
+        "assessing": 5,
+        "wait_listed": 2,
+        "active": 19,
+        "on_hold": 3,
+        "discharged": 11,
+    },
+    "Adolescent IOP": {
+        "referred": 2,
+        "assessing": 2,
+        "wait_listed": 1,
+        "active": 9,
+        "on_hold": 2,
+        "discharged": 4,
+    },
 }
 AGES = {"adult": range(18, 66), "adolescent": range(13, 18)}
 

@@ -1,4 +1,5 @@
-"""Writes for measurement-based care: record, correct, acknowledge, enable. Each audits itself."""
+"""Writes for a participant's measures: record, correct, acknowledge an alert, record a
+dimensional assessment. Each takes the actor, runs in a transaction and audits itself."""
 
 from datetime import date
 
@@ -9,28 +10,50 @@ from django.utils.translation import gettext as _
 
 from openiop.accounts.models import User
 from openiop.assessments import instruments, rules
+from openiop.assessments.instruments import Instrument
 from openiop.assessments.models import (
     Administration,
     AdministrationSource,
     AlertAction,
     ClinicalAlert,
     DimensionalAssessment,
-    InstrumentEnablement,
-    LevelOfCareTable,
+    InstrumentDefinition,
 )
-from openiop.assessments.selectors import instrument_is_enabled
+from openiop.assessments.selectors import instrument_is_enabled, latest_definition
+from openiop.assessments.services.program_settings import level_rules_for
 from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record
-from openiop.participants.models import Episode, Participant
+from openiop.participants.models import Episode, EpisodeStatus, Participant
 from openiop.programs.models import Program
-from openiop.programs.selectors import programs_for
 
 
-def _score(code: str, answers: list, context: dict):
+def _score(instrument: Instrument, answers: list, context: dict):
     try:
-        return instruments.score(code, answers, **context)
+        return instruments.score_with(instrument, answers, **context)
     except ValueError as error:
         raise ValidationError({"answers": str(error)}, code="invalid_answers") from None
+
+
+def _resolve_instrument(
+    program: Program, code: str, definition: InstrumentDefinition | None
+) -> tuple[Instrument, InstrumentDefinition | None]:
+    """The definition to score with: the version given (a correction keeps the original's),
+    a built-in instrument the program offers, or the newest version of the program's own."""
+    not_enabled = ValidationError(
+        {"instrument": _("This instrument is not enabled for the participant's program.")}
+    )
+    if definition is not None:
+        if definition.program_id != program.pk or definition.code != code:
+            raise not_enabled
+        return definition.instrument, definition
+    if code in instruments.BUILT_IN_CODES:
+        if not instrument_is_enabled(program, code):
+            raise not_enabled
+        return instruments.get(code), None
+    definition = latest_definition(program, code)
+    if definition is None:
+        raise not_enabled
+    return definition.instrument, definition
 
 
 @transaction.atomic
@@ -46,22 +69,23 @@ def administration_submit(
     source: str = AdministrationSource.STAFF,
     supersedes: Administration | None = None,
     correction_reason: str = "",
+    definition: InstrumentDefinition | None = None,
 ) -> Administration:
-    """Score and store one completed instrument; raise clinical alerts its score calls for."""
+    """Score and store one completed instrument; raise clinical alerts its score calls for.
+
+    A program's own instrument is scored with ``definition`` when given (a correction keeps
+    the version the original used), else with the program's newest version of it."""
     context = dict(context or {})
     if episode is None or episode.participant_id != participant.pk or not episode.is_open:
         raise ValidationError(
             _("Measures are recorded in one of the participant's open episodes."), code="episode"
         )
-    if not instrument_is_enabled(episode.program, instrument):
-        raise ValidationError(
-            {"instrument": _("This instrument is not enabled for the participant's program.")}
-        )
+    scoring, definition = _resolve_instrument(episode.program, instrument, definition)
     if administered_on > timezone.localdate():
         raise ValidationError({"administered_on": _("This date cannot be in the future.")})
     if administered_on < participant.date_of_birth:
         raise ValidationError({"administered_on": _("This date is before the date of birth.")})
-    result = _score(instrument, answers, context)
+    result = _score(scoring, answers, context)
     administration = Administration(
         participant=participant,
         episode=episode,
@@ -77,6 +101,7 @@ def administration_submit(
         source=source,
         supersedes=supersedes,
         correction_reason=correction_reason,
+        definition=definition,
     )
     administration.full_clean()
     administration.save()
@@ -86,8 +111,10 @@ def administration_submit(
         target=administration,
         participant=participant,
         category=DataCategory.SUD_RECORD,
-        details={"instrument": instrument},
+        details={"instrument": instrument}
+        | ({"definition_version": definition.version} if definition else {}),
     )
+    raised = []
     for code in result.alerts:
         severity = rules.alert_severity(code)
         if severity is None:
@@ -102,6 +129,15 @@ def administration_submit(
             participant=participant,
             category=DataCategory.SUD_RECORD,
             details={"alert": code},
+        )
+        raised.append(rules.label_for(code))
+    if raised and episode.status in (EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD):
+        from openiop.plans.services import plan_review_request
+
+        plan_review_request(
+            episode=episode,
+            reason=_("Urgent alert: %(alerts)s") % {"alerts": ", ".join(raised)},
+            source="risk_alert",
         )
     return administration
 
@@ -139,6 +175,7 @@ def administration_correct(
         source=original.source,
         supersedes=original,
         correction_reason=reason.strip(),
+        definition=original.definition,
     )
 
 
@@ -164,82 +201,6 @@ def alert_acknowledge(
         details={"alert": alert.code, "action": action_taken},
     )
     return alert
-
-
-@transaction.atomic
-def instrument_enable(
-    *, actor: User, program: Program, instrument: str, licence_acknowledged: bool
-) -> InstrumentEnablement:
-    """A program opts in to an instrument whose licence restricts use, accepting its terms."""
-    if not programs_for(actor).filter(pk=program.pk).exists():
-        raise ValidationError(_("Only a member of the program can change its instruments."))
-    definition = instruments.get(instrument)
-    if not licence_acknowledged:
-        raise ValidationError(
-            {"licence_acknowledged": _("Accept the licence terms to enable this instrument.")}
-        )
-    if not definition.requires_program_opt_in:
-        raise ValidationError(_("This instrument needs no opt-in."), code="not_restricted")
-    enablement, _created = InstrumentEnablement.objects.get_or_create(
-        program=program,
-        instrument=definition.code,
-        defaults={"enabled_by": actor, "licence_acknowledged": True},
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.INSTRUMENT_ENABLED,
-        target=program,
-        details={"instrument": definition.code},
-    )
-    return enablement
-
-
-@transaction.atomic
-def instrument_disable(*, actor: User, program: Program, instrument: str) -> None:
-    """Withdraw a program's opt-in; measures already recorded stay as they are."""
-    deleted, _rows = InstrumentEnablement.objects.filter(
-        program=program, instrument=instrument
-    ).delete()
-    if deleted:
-        audit_record(
-            actor=actor,
-            action=AuditAction.INSTRUMENT_DISABLED,
-            target=program,
-            details={"instrument": instrument},
-        )
-
-
-def level_rules_for(program: Program) -> dict:
-    from openiop.assessments.levels import DEFAULT_RULES
-
-    table = LevelOfCareTable.objects.filter(program=program).first()
-    if table is None:
-        return dict(DEFAULT_RULES)
-    return {int(number): tuple(row) for number, row in table.rules.items()}
-
-
-@transaction.atomic
-def level_rules_update(*, actor: User, program: Program, rules: dict) -> LevelOfCareTable:
-    """Replace a program's level-of-care rule table (validated: each row never decreasing)."""
-    from openiop.assessments.levels import validate_rules
-
-    if not programs_for(actor).filter(pk=program.pk).exists():
-        raise ValidationError(_("Only a member of the program can change its rules."))
-    try:
-        clean = validate_rules(rules)
-    except ValueError as error:
-        raise ValidationError(str(error), code="invalid_rules") from None
-    table, _created = LevelOfCareTable.objects.update_or_create(
-        program=program,
-        defaults={"rules": {str(k): list(v) for k, v in clean.items()}, "updated_by": actor},
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.LEVEL_RULES_CHANGED,
-        target=program,
-        category=DataCategory.ADMINISTRATIVE,
-    )
-    return table
 
 
 CIRCUMSTANCES = ("co_occurring", "housing", "work_school", "family", "legal", "transport")

@@ -1,4 +1,5 @@
-"""Reads for measurement-based care pages."""
+"""Reads for a participant's measures: administrations, trends with their bands, alerts,
+what is due, and the intake board. Everything is limited to the episodes in the user's scope."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,47 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openiop.assessments import instruments, rules
-from openiop.assessments.models import Administration, ClinicalAlert, InstrumentEnablement
-
-
-def instrument_is_enabled(program, code: str) -> bool:
-    """Instruments are on unless their licence needs the program's opt-in (then: opted in)."""
-    try:
-        definition = instruments.get(code)
-    except ValueError:
-        return False
-    if not definition.requires_program_opt_in:
-        return True
-    return InstrumentEnablement.objects.filter(program=program, instrument=definition.code).exists()
-
-
-def instrument_exists(code: str) -> bool:
-    return code in instruments.INSTRUMENTS
-
-
-def instrument_settings_rows(programs) -> list[tuple]:
-    """(instrument, [(program, is_enabled)]) for each instrument whose licence needs opt-in."""
-    enabled = set(
-        InstrumentEnablement.objects.filter(program__in=programs).values_list(
-            "program_id", "instrument"
-        )
-    )
-    return [
-        (definition, [(program, (program.pk, definition.code) in enabled) for program in programs])
-        for definition in instruments.INSTRUMENTS.values()
-        if definition.requires_program_opt_in
-    ]
-
-
-def enabled_instruments(program) -> list:
-    opted_in = set(
-        InstrumentEnablement.objects.filter(program=program).values_list("instrument", flat=True)
-    )
-    return [
-        definition
-        for definition in instruments.INSTRUMENTS.values()
-        if not definition.requires_program_opt_in or definition.code in opted_in
-    ]
+from openiop.assessments.instruments import Instrument
+from openiop.assessments.models import Administration, ClinicalAlert
+from openiop.assessments.selectors.catalogue import program_instruments, schedules_for
 
 
 def _in_scope(queryset: QuerySet, user, episode_field: str) -> QuerySet:
@@ -86,9 +49,42 @@ def current_administrations(participant, user=None) -> QuerySet[Administration]:
     administrations = (
         _not_corrected()
         .filter(participant=participant)
-        .select_related("administered_by", "supersedes")
+        .select_related("administered_by", "supersedes", "definition")
     )
     return _in_scope(administrations, user, "episode")
+
+
+def _band_table(instrument: Instrument, context: dict):
+    """The band table an administration was scored against (PCL-5: its cut-off; AUDIT-C: the
+    table its context chose)."""
+    if instrument.code == "pcl5":
+        from openiop.assessments.instruments.pcl5 import DEFAULT_CUTOFF, band_table
+
+        return band_table(context.get("cutoff", DEFAULT_CUTOFF))
+    for value in context.values():
+        if isinstance(value, str) and value in instrument.band_variants:
+            return instrument.band_variants[value]
+    return instrument.bands
+
+
+def trend_bands(instrument: Instrument | None, context: dict) -> list[dict]:
+    """The bands to shade behind a trend: inclusive ``low``-``high`` totals and a label."""
+    table = _band_table(instrument, context) if instrument is not None else None
+    if not table or instrument.total_range is None:
+        return []
+    return [
+        {"low": low, "high": high, "label": rules.label_for(code)}
+        for low, high, code in instruments.band_ranges(table, instrument.total_range)
+    ]
+
+
+def _administration_instrument(administration: Administration) -> Instrument | None:
+    if administration.definition_id is not None:
+        return administration.definition.instrument
+    try:
+        return instruments.get(administration.instrument)
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -97,6 +93,7 @@ class MeasureTrend:
 
     code: str
     name: str
+    key: str  # unique on the page (a program's own instrument may share a code elsewhere)
     points: list[Administration] = field(default_factory=list)
 
     @property
@@ -120,27 +117,38 @@ class MeasureTrend:
         )
 
     @property
+    def instrument(self) -> Instrument | None:
+        return _administration_instrument(self.latest)
+
+    @property
+    def bands(self) -> list[dict]:
+        return trend_bands(self.instrument, self.latest.context)
+
+    @property
     def chart_data(self) -> dict:
+        instrument = self.instrument
+        total_range = instrument.total_range if instrument is not None else None
         return {
             "labels": [point.administered_on.isoformat() for point in self.points],
             "totals": [point.total for point in self.points],
+            "bands": self.bands,
+            "range": list(total_range) if total_range else None,
         }
 
 
 def measure_trends(participant, user=None) -> list[MeasureTrend]:
-    trends: dict[str, MeasureTrend] = {}
+    trends: dict[tuple, MeasureTrend] = {}
     for administration in current_administrations(participant, user).order_by(
         "administered_on", "created_at"
     ):
         code = administration.instrument
-        if code not in trends:
-            try:
-                name = instruments.get(code).name
-            except ValueError:
-                name = code
-            trends[code] = MeasureTrend(code=code, name=name)
-        trends[code].points.append(administration)
-    return sorted(trends.values(), key=lambda trend: trend.name)
+        program_id = administration.definition.program_id if administration.definition else None
+        group = (code, program_id)
+        if group not in trends:
+            key = code if program_id is None else f"{code}-{program_id}"
+            trends[group] = MeasureTrend(code=code, name=administration.instrument_name, key=key)
+        trends[group].points.append(administration)
+    return sorted(trends.values(), key=lambda trend: (trend.name, trend.key))
 
 
 def open_alerts(participant, user=None) -> QuerySet[ClinicalAlert]:
@@ -213,23 +221,27 @@ def _history_by_participant(participant_ids) -> dict[int, dict[str, list]]:
 
 
 def _due_for_episodes(episodes, today: date) -> list[tuple]:
+    """(episode, Due) for each measure due in the episodes, by their programs' schedules."""
     from openiop.assessments.schedule import due_measures
 
     history = _history_by_participant(e.participant_id for e in episodes)
-    offered: dict[int, set[str]] = {}
+    programs = list({episode.program_id: episode.program for episode in episodes}.values())
+    offered = program_instruments(programs)
+    schedules = schedules_for(programs)
     rows = []
     for episode in episodes:
-        if episode.program_id not in offered:
-            offered[episode.program_id] = {i.code for i in enabled_instruments(episode.program)}
         since = {
             code: [g for g in given if g.on >= episode.admitted_on]
             for code, given in history.get(episode.participant_id, {}).items()
         }
+        program_offers = offered[episode.program_id]
         for due in due_measures(
             admitted_on=episode.admitted_on,
             today=today,
-            offered=offered[episode.program_id],
+            offered=program_offers,
             history=since,
+            schedule=schedules[episode.program_id],
+            names={code: instrument.name for code, instrument in program_offers.items()},
         ):
             rows.append((episode, due))
     return rows
@@ -286,21 +298,21 @@ def intake_rows(user, today: date) -> list[IntakeRow]:
     )
     ids = [episode.pk for episode in episodes]
     screened: dict[int, set[str]] = {}
-    for episode_id, code in Administration.objects.filter(episode_id__in=ids).values_list(
-        "episode_id", "instrument"
+    names = {code: definition.name for code, definition in instruments.INSTRUMENTS.items()}
+    for episode_id, code, own_name in Administration.objects.filter(episode_id__in=ids).values_list(
+        "episode_id", "instrument", "definition__name"
     ):
-        screened.setdefault(episode_id, set()).add(code)
+        screened.setdefault(episode_id, set()).add(own_name or names.get(code, code))
     latest: dict[int, object] = {}
     for assessment in DimensionalAssessment.objects.filter(episode_id__in=ids).order_by(
         "assessed_on", "created_at"
     ):
         latest[assessment.episode_id] = assessment
-    names = {code: definition.name for code, definition in instruments.INSTRUMENTS.items()}
     return [
         IntakeRow(
             episode=episode,
             days_waiting=(today - episode.referred_on).days,
-            screened=sorted(names.get(c, c) for c in screened.get(episode.pk, ())),
+            screened=sorted(screened.get(episode.pk, ())),
             assessment=latest.get(episode.pk),
         )
         for episode in episodes
