@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("openiop.participants.urls")),
     path("", include("openiop.assessments.urls")),
     path("", include("openiop.plans.urls")),
+    path("notes/", include("openiop.notes.urls")),
 ]

@@ -13,19 +13,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openiop.assessments.levels import DIMENSIONS
 from openiop.core.models import AppendOnlyModel, PublicIdModel, TimeStampedModel, VersionedModel
 from openiop.plans import rules
 
-
-class Dimension(models.IntegerChoices):
-    """The six assessment dimensions (ASAM 4th edition names), numbered as in assessments."""
-
-    INTOXICATION = 1, _("Intoxication, Withdrawal, and Addiction Medications")
-    BIOMEDICAL = 2, _("Biomedical Conditions")
-    PSYCHIATRIC = 3, _("Psychiatric and Cognitive Conditions")
-    SUBSTANCE_USE_RISKS = 4, _("Substance Use-Related Risks")
-    RECOVERY_ENVIRONMENT = 5, _("Recovery Environment Interactions")
-    PERSON_CENTERED = 6, _("Person-Centered Considerations")
+# The six assessment dimensions, defined once in assessments/levels.py (ASAM 4th edition names).
+DIMENSION_CHOICES = [(number, name) for number, name in DIMENSIONS]
 
 
 class Modality(models.TextChoices):
@@ -227,7 +220,7 @@ class PlanPart(PublicIdModel, VersionedModel):
 
 class PlanProblem(PlanPart):
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="problems")
-    dimension = models.PositiveSmallIntegerField(_("dimension"), choices=Dimension.choices)
+    dimension = models.PositiveSmallIntegerField(_("dimension"), choices=DIMENSION_CHOICES)
     statement = models.TextField(_("problem"))
     findings = models.TextField(_("assessment findings"), blank=True)
     assessment = models.ForeignKey(
