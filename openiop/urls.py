@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("openiop.audit.urls")),
     path("", include("openiop.participants.urls")),
     path("", include("openiop.assessments.urls")),
-    path("", include("openiop.plans.urls")),
     path("notes/", include("openiop.notes.urls")),
+    path("", include("openiop.plans.urls")),
+    path("", include("openiop.scheduling.urls")),
 ]

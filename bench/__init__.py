@@ -1,0 +1,1 @@
+"""Speed and quality benchmarks, run by ``make bench`` (``python -m bench``); not tests."""
