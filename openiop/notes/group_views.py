@@ -40,6 +40,51 @@ def group_new(request):
     return render(request, "notes/group_new.html", {"nav": "notes_mine", "form": form})
 
 
+@require_POST
+@requires(*WRITE, "scheduling.view_session")
+def group_from_session(request, public_id):
+    """Start a group note from a session: its program, date, times, topic and delivery, and as
+    attendees those the roster marks as attended (everyone expected, before attendance is
+    recorded) whom the facilitator may write about."""
+    from openiop.scheduling.access import access_session_roster
+    from openiop.scheduling.selectors import session_roster
+
+    session = access_session_roster(request.user, public_id)
+    rows = session_roster(session)
+    recorded = [row for row in rows if row.record is not None]
+    attended = (
+        [row.episode for row in recorded if row.record.is_attended]
+        if recorded
+        else [row.episode for row in rows]
+    )
+    eligible = set(
+        selectors.eligible_attendees(request.user, session.program).values_list("pk", flat=True)
+    )
+    attendees = [episode for episode in attended if episode.pk in eligible]
+    note = group_services.group_note_create(
+        actor=request.user,
+        program=session.program,
+        attendees=attendees,
+        service_on=session.held_on,
+        topic=session.get_topic_display() if session.topic else "",
+        start_time=session.start_time,
+        end_time=session.end_time,
+        delivery="telehealth_video" if session.is_virtual else "in_person",
+        location=session.room.name if session.room else "",
+    )
+    left_out = len(attended) - len(attendees)
+    if left_out:
+        messages.warning(
+            request,
+            _(
+                "%(count)s attendee(s) are not in your scope and were left out; "
+                "their own clinician documents their participation."
+            )
+            % {"count": left_out},
+        )
+    return redirect("notes:group_edit", public_id=note.public_id)
+
+
 def _group_form(request, note, attendees, data=None):
     objectives = {a.episode_id: selectors.objective_choices(a.episode, a) for a in attendees}
     initial = None

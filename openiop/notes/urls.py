@@ -17,6 +17,11 @@ urlpatterns = [
     path("<uuid:public_id>/cosign/", views.note_cosign, name="cosign"),
     path("<uuid:public_id>/addendum/", views.note_addendum, name="addendum"),
     path("group/new/", group_views.group_new, name="group_new"),
+    path(
+        "group/from-session/<uuid:public_id>/",
+        group_views.group_from_session,
+        name="group_from_session",
+    ),
     path("group/<uuid:public_id>/", group_views.group_detail, name="group_detail"),
     path("group/<uuid:public_id>/edit/", group_views.group_edit, name="group_edit"),
     path("group/<uuid:public_id>/autosave/", group_views.group_autosave, name="group_autosave"),
