@@ -91,8 +91,7 @@ def _child_sql(table: str, status_sql: str, vendor: str) -> tuple[list[str], lis
                 f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
             )
         down = [
-            f"DROP TRIGGER IF EXISTS {table}_signed_lock_{event};"
-            for event in ("insert", "update")
+            f"DROP TRIGGER IF EXISTS {table}_signed_lock_{event};" for event in ("insert", "update")
         ]
         return statements, down
     return [], []
