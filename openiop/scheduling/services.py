@@ -189,7 +189,7 @@ def _audit_attendance(action, record: AttendanceRecord, actor, **extra) -> None:
 
 def _outreach_after_absence(episode: Episode, actor) -> OutreachTask | None:
     """An outreach task when the episode's last two recorded sessions were unexcused
-    absences and none is open yet."""
+    absences and none is open yet; the plan gets an early-review request too."""
     last_two = list(
         AttendanceRecord.objects.filter(episode=episode)
         .order_by("-session__held_on", "-session__start_time")
@@ -215,6 +215,13 @@ def _outreach_after_absence(episode: Episode, actor) -> OutreachTask | None:
         participant=task.participant,
         category=DataCategory.SUD_RECORD,
         details={"reason": task.reason},
+    )
+    from openiop.plans.services import plan_review_request
+
+    plan_review_request(
+        episode=episode,
+        reason=_("Two unexcused absences in a row."),
+        source="absences",
     )
     return task
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from openiop.audit.models import AuditAction, AuditEvent
 from openiop.participants.tests.factories import CareTeamMemberFactory, EpisodeFactory
+from openiop.plans.models import ReviewRequest
 from openiop.scheduling import services
 from openiop.scheduling.models import (
     AttendanceRecord,
@@ -282,8 +283,11 @@ def test_two_unexcused_absences_in_a_row_open_one_outreach_task(
         "unexcused_absences",
     )
     assert AuditEvent.objects.filter(action=AuditAction.OUTREACH_TASK_CREATED).count() == 1
+    review = ReviewRequest.objects.get(episode=episode)  # the plan gets an early review
+    assert (review.source, review.reason) == ("absences", "Two unexcused absences in a row.")
     _post(client, session, _row(episode, "absent_unexcused", "0", version="1"))
     assert OutreachTask.objects.count() == 1
+    assert ReviewRequest.objects.count() == 1
     caseload = client.get(reverse("participants:caseload")).content.decode()
     assert "Outreach due" in caseload
     tab = client.get(reverse("scheduling:schedule", args=[episode.participant.public_id]))
