@@ -73,6 +73,7 @@ class AuditAction(models.TextChoices):
     ATTENDANCE_CORRECTED = "attendance_corrected", _("Attendance corrected")
     SCHEDULE_PREFERENCES_CHANGED = "schedule_preferences_changed", _("Scheduling needs changed")
     OUTREACH_TASK_CREATED = "outreach_task_created", _("Outreach task created")
+    AVAILABILITY_CHANGED = "availability_changed", _("Scheduling availability changed")
     OUTREACH_TASK_DONE = "outreach_task_done", _("Outreach task done")
     CALENDAR_FEED_RESET = "calendar_feed_reset", _("Calendar feed address reset")
     CALENDAR_FEED_READ = "calendar_feed_read", _("Calendar feed read")

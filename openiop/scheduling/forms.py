@@ -4,7 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openiop.core.forms import BootstrapFormMixin
-from openiop.scheduling.models import AttendanceStatus
+from openiop.scheduling.models import (
+    AttendanceStatus,
+    FamilyAvailability,
+    ParticipantPreferences,
+    ParticipantUnavailability,
+    Track,
+)
 from openiop.scheduling.services import AttendanceEntry
 
 STATUS_CHOICES = [("", _("Not marked")), *AttendanceStatus.choices]
@@ -86,3 +92,54 @@ class RosterForm(BootstrapFormMixin, forms.Form):
             if key not in known:
                 for message in messages:
                     self.add_error(None, message)
+
+
+class PreferencesForm(BootstrapFormMixin, forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, initial=0)
+
+    class Meta:
+        model = ParticipantPreferences
+        fields = [
+            "preferred_track",
+            "is_virtual_ok",
+            "individual_minutes",
+            "individual_every_weeks",
+            "family_minutes",
+            "target_minutes_override",
+            "target_override_reason",
+        ]
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_track"].queryset = Track.objects.filter(program=episode.program)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        override = cleaned.get("target_minutes_override")
+        if override is not None and not (cleaned.get("target_override_reason") or "").strip():
+            self.add_error(
+                "target_override_reason", _("An override of the weekly target needs a reason.")
+            )
+        return cleaned
+
+
+class UnavailableForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ParticipantUnavailability
+        fields = ["weekday", "start_time", "end_time", "kind", "reason"]
+        widgets = {
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+
+class FamilyWindowForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = FamilyAvailability
+        fields = ["weekday", "start_time", "end_time"]
+        widgets = {
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }

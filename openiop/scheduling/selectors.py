@@ -480,3 +480,58 @@ def _builder_rows(program: Program, saved) -> list[BuilderRow]:
         for episode in episodes
     ]
     return sorted(rows, key=lambda r: (-r.shortfall_minutes, r.episode.participant.legal_last_name))
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """One day part of the capacity view, in hours (the solver's figures are minutes)."""
+
+    part: str
+    demand_hours: float
+    offered_seat_hours: float
+    clinician_hours_needed: float
+    clinician_hours_available: float
+    room_hours_needed: float
+    room_hours_available: float
+    scheduled_hours: float | None
+    unmet_hours: float | None
+    bottleneck: str
+
+
+def week_capacity(program: Program, week_of: date) -> tuple[list[CapacityRow], bool]:
+    """Demand against clinician and room supply per day part (morning, afternoon, evening,
+    weekend) for the problem the database holds this week, with the newest saved schedule's
+    placed and unmet time when there is one. Returns the rows and whether a schedule was used.
+    Figures are defined in ``scheduling/solver/capacity.py``."""
+    from openiop.scheduling.exchange import problem_for_week
+    from openiop.scheduling.solver import capacity, problem_from_json
+
+    problem = problem_from_json(problem_for_week(program, week_of))
+    saved = (
+        WeekSchedule.objects.filter(program=program, week_of=week_of)
+        .order_by("-created_at")
+        .first()
+    )
+    schedule = saved.schedule if saved else None
+    rows = []
+    for row in capacity(problem, schedule):
+
+        def hours(key: str, row=row) -> float | None:
+            value = row.get(key)
+            return None if value is None else round(value / 60, 1)
+
+        rows.append(
+            CapacityRow(
+                part=row["part"],
+                demand_hours=hours("demand_minutes"),
+                offered_seat_hours=hours("offered_seat_minutes"),
+                clinician_hours_needed=hours("clinician_minutes_needed"),
+                clinician_hours_available=hours("clinician_minutes_available"),
+                room_hours_needed=hours("room_minutes_needed"),
+                room_hours_available=hours("room_minutes_available"),
+                scheduled_hours=hours("scheduled_minutes"),
+                unmet_hours=hours("unmet_minutes"),
+                bottleneck=row.get("bottleneck", ""),
+            )
+        )
+    return rows, schedule is not None

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record
+from openiop.core.versioning import version_claim
 from openiop.participants.models import Episode, EpisodeStatus
 from openiop.scheduling import rules
 from openiop.scheduling.models import (
@@ -26,10 +27,13 @@ from openiop.scheduling.models import (
     AttendanceStatus,
     AttendeeSource,
     CalendarFeed,
+    FamilyAvailability,
     GroupEnrollment,
     GroupOffering,
     OutreachReason,
     OutreachTask,
+    ParticipantPreferences,
+    ParticipantUnavailability,
     Session,
     SessionAttendee,
     WeekSchedule,
@@ -452,3 +456,55 @@ def calendar_feed_reset(*, actor, user=None, episode: Episode | None = None) -> 
         category=DataCategory.SECURITY,
     )
     return token
+
+
+def _audit_availability(episode: Episode, actor, change: str, target=None) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.AVAILABILITY_CHANGED,
+        target=target or episode,
+        participant=episode.participant,
+        category=DataCategory.ADMINISTRATIVE,
+        details={"change": change, "episode": str(episode.public_id)},
+    )
+
+
+@transaction.atomic
+def preferences_update(
+    *, episode: Episode, actor, values: dict, expected_version: int
+) -> ParticipantPreferences:
+    """Change a participant's scheduling preferences (track, video, individual and family
+    sessions, a target override with its reason). A stale form conflicts, never overwrites."""
+    preferences, created = ParticipantPreferences.objects.get_or_create(episode=episode)
+    if not created or expected_version != 0:
+        preferences = version_claim(preferences, expected_version=expected_version)
+    for field, value in values.items():
+        setattr(preferences, field, value)
+    if preferences.target_minutes_override is None:
+        preferences.target_override_reason = ""
+    preferences.full_clean()
+    preferences.save()
+    _audit_availability(episode, actor, "preferences")
+    return preferences
+
+
+WINDOW_MODELS = {"unavailable": ParticipantUnavailability, "family": FamilyAvailability}
+
+
+@transaction.atomic
+def weekly_window_add(*, episode: Episode, actor, kind: str, values: dict):
+    """Add a weekly time the participant cannot come (``unavailable``: with what for) or when
+    their family can meet (``family``)."""
+    window = WINDOW_MODELS[kind](episode=episode, **values)
+    window.full_clean()
+    window.save()
+    _audit_availability(episode, actor, f"{kind}_added")
+    return window
+
+
+@transaction.atomic
+def weekly_window_remove(*, window, actor) -> None:
+    kind = next(k for k, model in WINDOW_MODELS.items() if isinstance(window, model))
+    episode = window.episode
+    window.delete()
+    _audit_availability(episode, actor, f"{kind}_removed")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openiop.accounts.models import User
 from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record, audit_record_listing
+from openiop.core.forms import add_service_errors
 from openiop.core.policy import public, requires
 from openiop.participants import access
 from openiop.participants.models import OPEN_STATUSES, EpisodeStatus
@@ -24,8 +25,19 @@ from openiop.participants.selectors import chart_context
 from openiop.programs.selectors import programs_for
 from openiop.scheduling import ical, rules, selectors, services
 from openiop.scheduling.access import access_session_roster, rosters_visible_to
-from openiop.scheduling.forms import RosterForm
-from openiop.scheduling.models import CalendarFeed, OutreachTask, ParticipantPreferences
+from openiop.scheduling.forms import (
+    FamilyWindowForm,
+    PreferencesForm,
+    RosterForm,
+    UnavailableForm,
+)
+from openiop.scheduling.models import (
+    CalendarFeed,
+    FamilyAvailability,
+    OutreachTask,
+    ParticipantPreferences,
+    ParticipantUnavailability,
+)
 
 VIEW = ("scheduling.view_session",)
 ATTEND = ("scheduling.view_session", "scheduling.add_attendancerecord")
@@ -133,6 +145,85 @@ def schedule_tab(request, public_id):
     context = chart_context(request.user, participant, tab="schedule")
     context.update(_schedule_context(request, participant))
     return render(request, "scheduling/schedule_tab.html", context)
+
+
+@requires(*AVAILABILITY)
+def availability(request, public_id):
+    """Edit what scheduling needs to know about a participant: preferences, the weekly times
+    they cannot come (with why), and their family's weekly window."""
+    action = AuditAction.PARTICIPANT_VIEWED if request.method == "GET" else None
+    participant = access.access_participant(request.user, public_id, action=action)
+    episode = next(iter(_schedule_episodes(request.user, participant)), None)
+    if episode is None:
+        raise Http404
+    preferences = ParticipantPreferences.objects.filter(episode=episode).first()
+    forms = {
+        "preferences": PreferencesForm(instance=preferences, episode=episode, prefix="prefs"),
+        "unavailable": UnavailableForm(prefix="unavailable"),
+        "family": FamilyWindowForm(prefix="family"),
+    }
+    if request.method == "POST":
+        done = _availability_post(request, episode, preferences, forms)
+        if done:
+            return redirect("scheduling:availability", public_id=participant.public_id)
+        access.record_view(request.user, participant)
+    context = chart_context(request.user, participant, tab="schedule")
+    context.update(
+        episode=episode,
+        forms=forms,
+        unavailable=episode.unavailability.all(),
+        family_windows=episode.family_availability.all(),
+    )
+    failed = any(form.errors for form in forms.values())
+    return render(request, "scheduling/availability.html", context, status=400 if failed else 200)
+
+
+def _availability_post(request, episode, preferences, forms) -> bool:
+    """Apply the posted change; True when done (the page is shown again on errors)."""
+    action = request.POST.get("action", "")
+    if action in ("remove_unavailable", "remove_family"):
+        model = ParticipantUnavailability if action == "remove_unavailable" else FamilyAvailability
+        window = model.objects.filter(episode=episode, pk=request.POST.get("window") or 0).first()
+        if window is None:
+            raise Http404
+        services.weekly_window_remove(window=window, actor=request.user)
+        messages.success(request, _("Removed."))
+        return True
+    if action == "preferences":
+        form = PreferencesForm(request.POST, instance=preferences, episode=episode, prefix="prefs")
+        forms["preferences"] = form
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in form._meta.fields}
+            try:
+                services.preferences_update(
+                    episode=episode,
+                    actor=request.user,
+                    values=values,
+                    expected_version=form.cleaned_data["expected_version"] or 0,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                return False
+            messages.success(request, _("Preferences saved."))
+            return True
+        return False
+    kind = {"add_unavailable": "unavailable", "add_family": "family"}.get(action)
+    if kind is None:
+        raise Http404
+    form_class = UnavailableForm if kind == "unavailable" else FamilyWindowForm
+    form = form_class(request.POST, prefix=kind)
+    forms[kind] = form
+    if form.is_valid():
+        try:
+            services.weekly_window_add(
+                episode=episode, actor=request.user, kind=kind, values=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return False
+        messages.success(request, _("Added."))
+        return True
+    return False
 
 
 def _schedule_context(request, participant, **extra) -> dict:
@@ -360,6 +451,28 @@ def builder(request):
         **_week_links(week_of),
     }
     return render(request, "scheduling/builder.html", context)
+
+
+@require_GET
+@requires(*BUILD)
+def capacity(request):
+    """Demand against clinician and room supply per day part: where hiring or another room
+    would help. Aggregates only: no participant is named."""
+    program, programs = _chosen_program(request)
+    if program is None:
+        raise Http404
+    week_of = _week(request)
+    rows, with_schedule = selectors.week_capacity(program, week_of)
+    context = {
+        "nav": "schedule_builder",
+        "program": program,
+        "programs": programs,
+        "rows": rows,
+        "with_schedule": with_schedule,
+        "week_extra": f"&program={program.public_id}",
+        **_week_links(week_of),
+    }
+    return render(request, "scheduling/capacity.html", context)
 
 
 def _builder_url(program, week_of) -> str:

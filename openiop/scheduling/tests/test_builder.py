@@ -83,3 +83,40 @@ def test_a_bad_episode_id_in_a_pin_is_404(client, director, program, week):
     client.force_login(director)
     url = reverse("scheduling:pin", args=[session.public_id])
     assert client.post(url, {"episode": "not-a-uuid", "pinned": "1"}).status_code == 404
+
+
+def _capacity_url(program, week_of=NEXT_WEEK):
+    week = rules.iso_week(week_of)
+    return f"{reverse('scheduling:capacity')}?program={program.public_id}&week={week}"
+
+
+def test_capacity_shows_demand_against_supply_and_then_what_was_placed(
+    client, director, program, week
+):
+    client.force_login(director)
+    before = client.get(_capacity_url(program))
+    rows = {row.part: row for row in before.context["rows"]}
+    assert set(rows) == {"morning", "afternoon", "evening", "weekend"}
+    # the evening track's offerings give seats in the evening; three participants need time
+    assert rows["evening"].offered_seat_hours > 0
+    assert sum(row.demand_hours for row in rows.values()) > 0
+    assert "No schedule saved for this week" in before.content.decode()
+    client.post(_url(program))
+    after = client.get(_capacity_url(program))
+    assert after.context["with_schedule"]
+    placed = sum(row.scheduled_hours or 0 for row in after.context["rows"])
+    saved = WeekSchedule.objects.get()
+    expected = sum(p["scheduled_minutes"] for p in saved.schedule["participants"]) / 60
+    assert abs(placed - expected) < 0.5
+    for episode in week:  # aggregates only: nobody is named
+        assert episode.participant.legal_last_name not in after.content.decode()
+
+
+def test_capacity_marks_the_evenings_when_there_are_no_clinician_hours(client, director, program):
+    evening_program(program)
+    for _ in range(4):
+        EpisodeFactory(program=program, active=True)
+    client.force_login(director)
+    rows = {row.part: row for row in client.get(_capacity_url(program)).context["rows"]}
+    assert rows["evening"].clinician_hours_available == 0
+    assert "clinicians" in rows["evening"].bottleneck

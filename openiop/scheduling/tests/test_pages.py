@@ -14,6 +14,7 @@ from openiop.scheduling.models import (
     CalendarFeed,
     OutreachReason,
     OutreachTask,
+    ParticipantUnavailability,
     SessionAttendee,
     WeekSchedule,
 )
@@ -59,16 +60,29 @@ MATRIX = {
     "scheduling:roster#save":            ("post", "session",     (302, 302, 302, 404, 302, 403, 403, 404, 403, 403)),  # noqa: E501
     "scheduling:schedule":               ("get",  "participant", (302, 200, 200, 404, 200, 403, 403, 404, 403, 403)),  # noqa: E501
     "scheduling:participant_feed_reset": ("post", "participant", (302, 200, 403, 403, 200, 403, 403, 403, 403, 403)),  # noqa: E501
+    "scheduling:availability":           ("get",  "participant", (302, 200, 403, 403, 200, 403, 403, 403, 403, 403)),  # noqa: E501
+    "scheduling:availability#add":       ("post", "participant", (302, 302, 403, 403, 302, 403, 403, 403, 403, 403)),  # noqa: E501
     "scheduling:outreach_done":          ("post", "task",        (302, 302, 302, 404, 403, 403, 403, 404, 403, 403)),  # noqa: E501
     "scheduling:program_week":           ("get",  None,          (302, 200, 200, 200, 200, 403, 403, 200, 403, 403)),  # noqa: E501
     "scheduling:clinician_week":         ("get",  None,          (302, 200, 200, 200, 200, 403, 403, 200, 403, 403)),  # noqa: E501
     "scheduling:my_feed_reset":          ("post", None,          (302, 200, 200, 200, 200, 403, 403, 200, 403, 403)),  # noqa: E501
     "scheduling:feed":                   ("get",  "token",       (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),  # noqa: E501
     "scheduling:builder":                ("get",  None,          (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
+    "scheduling:capacity":               ("get",  None,          (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
     "scheduling:builder#build":          ("post", None,          (302, 302, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
     "scheduling:pin":                    ("post", "session",     (302, 302, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
 }
 # fmt: on
+
+
+AVAILABILITY_POST = {
+    "action": "add_unavailable",
+    "unavailable-weekday": "0",
+    "unavailable-start_time": "09:00",
+    "unavailable-end_time": "17:00",
+    "unavailable-kind": "work",
+    "unavailable-reason": "Warehouse shift",
+}
 
 
 def _request(client, route, obj, episode):
@@ -82,6 +96,8 @@ def _request(client, route, obj, episode):
         return client.post(url, {f"status-{key}": "present", f"minutes-{key}": "180"})
     if route == "scheduling:pin":
         return client.post(url, {"episode": str(episode.public_id), "pinned": "1"})
+    if route == "scheduling:availability#add":
+        return client.post(url, AVAILABILITY_POST)
     return client.get(url) if method == "get" else client.post(url)
 
 
@@ -115,6 +131,8 @@ def test_access_matrix(client, as_persona, request, episode, route, persona, exp
     assert WeekSchedule.objects.exists() is (allowed and route == "scheduling:builder#build")
     if route == "scheduling:pin":
         assert SessionAttendee.objects.get(session=obj).is_locked is allowed
+    added = ParticipantUnavailability.objects.filter(episode=episode).exists()
+    assert added is (allowed and route == "scheduling:availability#add")
 
 
 def test_every_scheduling_route_is_in_the_matrix():
