@@ -22,18 +22,7 @@ from openiop.notes.models import (
     ProgressNote,
 )
 from openiop.participants.access import episodes_in_scope
-from openiop.participants.models import OPEN_STATUSES, Episode, EpisodeStatus
-
-
-def open_episode_for_notes(user, participant) -> Episode | None:
-    """The participant's most recent open episode among those the user works on."""
-    return (
-        episodes_in_scope(user)
-        .filter(participant=participant, status__in=OPEN_STATUSES)
-        .select_related("program")
-        .order_by("-referred_on", "-id")
-        .first()
-    )
+from openiop.participants.models import Episode, EpisodeStatus
 
 
 def note_format(program, code: str) -> formats.NoteFormat:

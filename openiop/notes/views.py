@@ -44,7 +44,7 @@ def chart_tab(request, public_id):
     context.update(
         rows=selectors.chart_notes(participant, request.user),
         can_write=request.user.has_perm("notes.add_progressnote")
-        and selectors.open_episode_for_notes(request.user, participant) is not None,
+        and access.open_episode_in_scope(request.user, participant) is not None,
         formats=formats.FORMATS.values(),
     )
     return render(request, "notes/chart_tab.html", context)
@@ -61,7 +61,7 @@ def note_new(request, public_id):
         note = services.progress_note_create(
             actor=request.user,
             participant=participant,
-            episode=selectors.open_episode_for_notes(request.user, participant),
+            episode=access.open_episode_in_scope(request.user, participant),
             format=form.cleaned_data["format"],
         )
     except ValidationError as error:

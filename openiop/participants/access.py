@@ -19,7 +19,7 @@ from django.http import Http404
 
 from openiop.audit.models import AuditAction, AuditOutcome, DataCategory
 from openiop.audit.services import audit_record
-from openiop.participants.models import Episode, Participant
+from openiop.participants.models import OPEN_STATUSES, Episode, Participant
 
 CLINICAL_PERMISSION = "participants.view_clinical_record"
 
@@ -46,6 +46,18 @@ def episodes_in_scope(user) -> QuerySet[Episode]:
     if not user.is_authenticated or not user.has_perm("participants.view_episode"):
         return Episode.objects.none()
     return Episode.objects.filter(pk__in=Episode.objects.filter(_episode_scope(user)).values("pk"))
+
+
+def open_episode_in_scope(user, participant, *, statuses=OPEN_STATUSES) -> Episode | None:
+    """The participant's most recent episode in ``statuses`` (open ones by default) among
+    those the user works on, or None."""
+    return (
+        episodes_in_scope(user)
+        .filter(participant=participant, status__in=statuses)
+        .select_related("program")
+        .order_by("-referred_on", "-id")
+        .first()
+    )
 
 
 def can_see_clinical(user) -> bool:

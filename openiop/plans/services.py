@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record
 from openiop.core.versioning import version_claim
-from openiop.participants.models import Episode, EpisodeStatus
+from openiop.participants.models import Episode
 from openiop.plans.models import (
     AgreementMethod,
     PlanCosignature,
@@ -31,9 +31,8 @@ from openiop.plans.models import (
     ReviewRequest,
     TreatmentPlan,
 )
-from openiop.plans.selectors import current_version
+from openiop.plans.selectors import PLAN_STATUSES, current_version
 
-PLAN_EPISODE_STATUSES = {EpisodeStatus.ACTIVE, EpisodeStatus.ON_HOLD}
 LOCKED_MESSAGE = "This plan version is signed and cannot change. Start a review to revise it."
 
 
@@ -82,7 +81,7 @@ def _problems_from_assessment(version: PlanVersion, episode: Episode) -> None:
 def plan_start(*, episode: Episode, actor) -> PlanVersion:
     """Start the episode's plan: the initial draft, or a review draft copied from the plan in
     force. Returns the existing draft if one is open (one draft at a time)."""
-    if episode.status not in PLAN_EPISODE_STATUSES:
+    if episode.status not in PLAN_STATUSES:
         raise ValidationError(_("A plan is written for an admitted, active episode."))
     plan, _created = TreatmentPlan.objects.get_or_create(
         episode=episode, defaults={"participant": episode.participant}

@@ -32,20 +32,13 @@ WRITE = ("participants.view_participant", "plans.add_planversion")
 SIGN = ("participants.view_participant", "plans.sign_treatmentplan")
 
 
-def _open_episode(user, participant):
-    return (
-        access.episodes_in_scope(user)
-        .filter(participant=participant, status__in=selectors.PLAN_STATUSES)
-        .select_related("program")
-        .first()
-    )
-
-
 @require_GET
 @requires(*SEE)
 def plan_tab(request, public_id):
     participant = access.access_participant(request.user, public_id)
-    episode = _open_episode(request.user, participant)
+    episode = access.open_episode_in_scope(
+        request.user, participant, statuses=selectors.PLAN_STATUSES
+    )
     context = chart_context(request.user, participant, tab="plan")
     current = selectors.current_version(episode) if episode else None
     versions = list(selectors.plan_versions(episode)) if episode else []
@@ -69,7 +62,9 @@ def plan_tab(request, public_id):
 @requires(*WRITE)
 def start(request, public_id):
     participant = access.access_participant(request.user, public_id, action=None)
-    episode = _open_episode(request.user, participant)
+    episode = access.open_episode_in_scope(
+        request.user, participant, statuses=selectors.PLAN_STATUSES
+    )
     if episode is None:
         messages.error(request, _("A plan is written for an admitted, active episode."))
         return redirect("plans:plan", public_id=participant.public_id)
@@ -85,7 +80,9 @@ def start(request, public_id):
 @requires(*WRITE)
 def request_review(request, public_id):
     participant = access.access_participant(request.user, public_id, action=None)
-    episode = _open_episode(request.user, participant)
+    episode = access.open_episode_in_scope(
+        request.user, participant, statuses=selectors.PLAN_STATUSES
+    )
     form = ReviewRequestForm(request.POST)
     if episode is None:
         messages.error(request, _("Reviews are requested for an active episode."))

@@ -13,6 +13,7 @@ from openiop.assessments import instruments, rules
 from openiop.assessments.instruments import Instrument
 from openiop.assessments.models import Administration, ClinicalAlert
 from openiop.assessments.selectors.catalogue import program_instruments, schedules_for
+from openiop.participants.access import open_episode_in_scope
 
 
 def _in_scope(queryset: QuerySet, user, episode_field: str) -> QuerySet:
@@ -22,20 +23,6 @@ def _in_scope(queryset: QuerySet, user, episode_field: str) -> QuerySet:
     from openiop.participants.access import episodes_in_scope
 
     return queryset.filter(**{f"{episode_field}__in": episodes_in_scope(user)})
-
-
-def open_episode_in_scope(user, participant):
-    """The participant's most recent open episode among those the user works on."""
-    from openiop.participants.access import episodes_in_scope
-    from openiop.participants.models import OPEN_STATUSES
-
-    return (
-        episodes_in_scope(user)
-        .filter(participant=participant, status__in=OPEN_STATUSES)
-        .select_related("program")
-        .order_by("-referred_on", "-id")
-        .first()
-    )
 
 
 def _not_corrected() -> QuerySet[Administration]:
