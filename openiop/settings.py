@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "openiop.plans",
     "openiop.notes",
     "openiop.scheduling",
+    "openiop.drugtests",
+    "openiop.discharge",
 ]
 
 MIDDLEWARE = [

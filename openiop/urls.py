@@ -11,4 +11,6 @@ urlpatterns = [
     path("notes/", include("openiop.notes.urls")),
     path("", include("openiop.plans.urls")),
     path("", include("openiop.scheduling.urls")),
+    path("", include("openiop.drugtests.urls")),
+    path("", include("openiop.discharge.urls")),
 ]

@@ -48,6 +48,22 @@ _SCHEDULE_ATTEND = ["scheduling.view_session", "scheduling.add_attendancerecord"
 _SCHEDULE_OUTREACH = ["scheduling.change_outreachtask"]
 _SCHEDULE_AVAILABILITY = ["scheduling.manage_participant_availability"]
 _SCHEDULE_BUILD = ["scheduling.manage_schedule_setup", "scheduling.build_weekschedule"]
+# Drug testing: see results; order tests; record collection and point-of-care results; run the
+# random draw; import laboratory results and work the reconciliation queue; panels and policy.
+_DRUGTEST_SEE = ["drugtests.see_results"]
+_DRUGTEST_ORDER = [*_DRUGTEST_SEE, "drugtests.order_tests"]
+_DRUGTEST_COLLECT = [*_DRUGTEST_SEE, "drugtests.record_collection"]
+_DRUGTEST_RANDOM = ["drugtests.run_random_draw"]
+_DRUGTEST_LAB = [*_DRUGTEST_SEE, "drugtests.import_lab_results"]
+_DRUGTEST_SETUP = ["drugtests.manage_testing_setup"]
+# Step-down and discharge: phase and level-of-care decisions; discharge and its summary;
+# aftercare plans; post-discharge follow-ups; alumni groups and events; the program's settings.
+_DISCHARGE_DECIDE = ["discharge.record_level_change"]
+_DISCHARGE_DISCHARGE = ["discharge.discharge_episode"]
+_DISCHARGE_AFTERCARE = ["discharge.manage_aftercare"]
+_DISCHARGE_FOLLOWUP = ["discharge.record_followup"]
+_DISCHARGE_ALUMNI = ["discharge.manage_alumni"]
+_DISCHARGE_SETUP = ["discharge.manage_discharge_settings"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROGRAM_DIRECTOR: [
@@ -70,6 +86,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEDULE_OUTREACH,
         *_SCHEDULE_AVAILABILITY,
         *_SCHEDULE_BUILD,
+        *_DRUGTEST_ORDER,
+        *_DRUGTEST_COLLECT,
+        *_DRUGTEST_RANDOM,
+        *_DRUGTEST_LAB,
+        *_DRUGTEST_SETUP,
+        *_DISCHARGE_DECIDE,
+        *_DISCHARGE_DISCHARGE,
+        *_DISCHARGE_AFTERCARE,
+        *_DISCHARGE_FOLLOWUP,
+        *_DISCHARGE_ALUMNI,
+        *_DISCHARGE_SETUP,
     ],
     Role.CLINICIAN: [
         *_CLINICAL,
@@ -82,6 +109,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NOTES,
         *_SCHEDULE_ATTEND,
         *_SCHEDULE_OUTREACH,
+        *_DRUGTEST_ORDER,
+        *_DRUGTEST_COLLECT,
+        *_DISCHARGE_DECIDE,
+        *_DISCHARGE_DISCHARGE,
+        *_DISCHARGE_AFTERCARE,
+        *_DISCHARGE_FOLLOWUP,
+        *_DISCHARGE_ALUMNI,
     ],
     Role.COUNSELOR: [
         *_CLINICAL,
@@ -92,9 +126,31 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NOTES,
         *_SCHEDULE_ATTEND,
         *_SCHEDULE_OUTREACH,
+        *_DRUGTEST_ORDER,
+        *_DRUGTEST_COLLECT,
+        *_DISCHARGE_AFTERCARE,
+        *_DISCHARGE_FOLLOWUP,
+        *_DISCHARGE_ALUMNI,
     ],
-    Role.PRESCRIBER: [*_CLINICAL, *_MEASURES, *_SEE_PLAN, *_NOTES, *_SCHEDULE_ATTEND],
-    Role.NURSE_TECHNICIAN: [*_CLINICAL, *_MEASURES, *_SEE_PLAN, *_NOTES, *_SCHEDULE_ATTEND],
+    Role.PRESCRIBER: [
+        *_CLINICAL,
+        *_MEASURES,
+        *_SEE_PLAN,
+        *_NOTES,
+        *_SCHEDULE_ATTEND,
+        *_DRUGTEST_ORDER,
+        *_DRUGTEST_COLLECT,
+    ],
+    Role.NURSE_TECHNICIAN: [
+        *_CLINICAL,
+        *_MEASURES,
+        *_SEE_PLAN,
+        *_NOTES,
+        *_SCHEDULE_ATTEND,
+        *_DRUGTEST_COLLECT,
+        *_DRUGTEST_RANDOM,
+        *_DRUGTEST_LAB,
+    ],
     Role.FRONT_DESK: [
         *_SEE_CHART,
         *_REGISTER,
@@ -102,6 +158,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "participants.view_program_participants",
         *_SCHEDULE_ATTEND,
         *_SCHEDULE_AVAILABILITY,
+        *_DISCHARGE_ALUMNI,
     ],
     Role.BILLING: [],
     Role.COMPLIANCE_AUDITOR: ["audit.view_auditevent"],

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DrugTestsConfig(AppConfig):
+    name = "openiop.drugtests"
+    label = "drugtests"
+    verbose_name = "Drug testing"
