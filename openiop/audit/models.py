@@ -77,6 +77,12 @@ class AuditAction(models.TextChoices):
     OUTREACH_TASK_DONE = "outreach_task_done", _("Outreach task done")
     CALENDAR_FEED_RESET = "calendar_feed_reset", _("Calendar feed address reset")
     CALENDAR_FEED_READ = "calendar_feed_read", _("Calendar feed read")
+    # Scheduling setup (tracks, offerings, rooms, clinician hours, roster changes)
+    # -- end scheduling setup
+    # Drug testing
+    # -- end drug testing
+    # Step-down, discharge, aftercare, follow-ups, alumni
+    # -- end discharge
 
 
 class AuditOutcome(models.TextChoices):
