@@ -78,6 +78,14 @@ class AuditAction(models.TextChoices):
     CALENDAR_FEED_RESET = "calendar_feed_reset", _("Calendar feed address reset")
     CALENDAR_FEED_READ = "calendar_feed_read", _("Calendar feed read")
     # Scheduling setup (tracks, offerings, rooms, clinician hours, roster changes)
+    TRACK_SAVED = "track_saved", _("Track created or changed")
+    TRACK_DELETED = "track_deleted", _("Track deleted")
+    GROUP_OFFERING_SAVED = "group_offering_saved", _("Recurring group created or changed")
+    GROUP_OFFERING_DELETED = "group_offering_deleted", _("Recurring group deleted")
+    ROOM_SAVED = "room_saved", _("Room created or changed")
+    ROOM_DELETED = "room_deleted", _("Room deleted")
+    CLINICIAN_HOURS_CHANGED = "clinician_hours_changed", _("Clinician scheduling hours changed")
+    CLINICIAN_TIME_OFF_CHANGED = "clinician_time_off_changed", _("Clinician time off changed")
     # -- end scheduling setup
     # Drug testing
     # -- end drug testing

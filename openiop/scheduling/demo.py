@@ -24,6 +24,7 @@ from openiop.scheduling import exchange, rules, services
 from openiop.scheduling.models import (
     ClinicianAvailability,
     ClinicianSchedule,
+    ClinicianTimeOff,
     FamilyAvailability,
     GroupOffering,
     ParticipantPreferences,
@@ -47,6 +48,7 @@ ROOMS = (
     ("office-3", "Office 3", 4, False, True, True, False),
     ("video-1", "Video room", 15, True, True, True, True),
 )
+ROOM_CAPACITY = {code: capacity for code, _name, capacity, *_uses in ROOMS}
 # Who leads what, and their hours (weekday, from, to); the same people work in both programs.
 STAFF = {
     "Samuel Okafor": (
@@ -104,8 +106,8 @@ TRACKS: dict[str, tuple[tuple[str, str, tuple[DemoGroup, ...]], ...]] = {
         )),
         ("Evening", "Mon, Tue, Thu 18:00-21:00", (
             G("pm-mon-process", "process", 0, "18:00-21:00", "natarajan", "group-b"),
-            G("pm-tue-skills", "skills", 1, "18:00-21:00", "blake", "group-b"),
-            G("pm-thu-relapse", "relapse_prevention", 3, "18:00-21:00", "natarajan", "group-b"),
+            G("pm-tue-skills", "skills", 1, "18:00-21:00", "natarajan", "group-b"),
+            G("pm-thu-relapse", "relapse_prevention", 3, "18:00-21:00", "blake", "group-b"),
         )),
         ("Weekend", "Sat 9:00-13:00", (
             G("sat-mindful", "holistic", 5, "09:00-11:00", "marquez", "group-a"),
@@ -127,7 +129,7 @@ TRACKS: dict[str, tuple[tuple[str, str, tuple[DemoGroup, ...]], ...]] = {
 PAIR_SLOTS = [(2, h) for h in (13, 14, 15)] + [(4, h) for h in (13, 14, 15, 16)] + [
     (0, 17), (1, 17), (3, 17), (1, 16), (4, 17), (2, 17),
 ]  # fmt: skip
-FAMILY_SLOTS = [(2, 18), (2, 19), (1, 19)]
+FAMILY_SLOTS = [(2, 18), (2, 19)]  # inside the families' window (Wednesday 18:00-20:00)
 
 
 def _t(hour: int, minute: int = 0) -> time:
@@ -290,7 +292,7 @@ def _group_sessions(week_of, episodes, offerings, staff_by_name, busy) -> list[d
             if _joins(e.schedule_preferences, offering)
             and e.admitted_on <= day
             and busy.free(e.pk, start, end)
-        ][: offering.max_size]
+        ][: min(offering.max_size, ROOM_CAPACITY[leads[offering.code].room])]
         lead = staff_by_name[LEADS[leads[offering.code].lead]]
         if len(members) < offering.min_size:
             continue
@@ -425,10 +427,22 @@ def load(context: DemoContext) -> None:
                 )
                 saved += 1
             recorded += _attendance(program, week_of, context.today, rng, missing)
+    _time_off(staff_by_name, this_week)
     context.log(
         f"Scheduling: rooms, tracks, groups and staff hours; {saved} week schedules saved, "
         f"{recorded} attendance rows recorded."
     )
+
+
+def _time_off(staff_by_name, this_week) -> None:
+    """A Saturday off for the weekend lead three weeks ahead (after the weeks built here), so
+    the staff hours page and the next builds show it."""
+    user = staff_by_name.get("Elena Marquez")
+    if user is not None:
+        day = this_week + timedelta(weeks=3, days=5)
+        ClinicianTimeOff.objects.get_or_create(
+            user=user, starts_on=day, defaults={"ends_on": day, "reason": "training"}
+        )
 
 
 def _refresh(episodes: list[Episode]) -> list[Episode]:

@@ -3,12 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openiop.core.forms import BootstrapFormMixin
+from openiop.core.forms import BootstrapFormMixin, DateInput
 from openiop.scheduling.models import (
+    LEAD_CHOICES,
     AttendanceStatus,
+    ClinicianAvailability,
+    ClinicianSchedule,
+    ClinicianTimeOff,
     FamilyAvailability,
+    GroupOffering,
     ParticipantPreferences,
     ParticipantUnavailability,
+    Room,
+    SessionKind,
+    Topic,
     Track,
 )
 from openiop.scheduling.services import AttendanceEntry
@@ -143,3 +151,223 @@ class FamilyWindowForm(BootstrapFormMixin, forms.ModelForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+
+# ----------------------------------------------------------------------------- setup
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class VersionedFormMixin:
+    """A hidden ``expected_version``: the version the form showed (0 for a new record)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=self.instance.version if self.instance.pk else 0,
+        )
+
+    @property
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    @property
+    def expected_version(self) -> int:
+        return self.cleaned_data.get("expected_version") or 0
+
+
+class TrackForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Track
+        fields = ["name", "description", "is_active"]
+        help_texts = {
+            "is_active": _(
+                "Unticked: archived. Its groups are left out of weeks built from now "
+                "on; sessions already made stay."
+            )
+        }
+
+
+class OfferingForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = GroupOffering
+        fields = [
+            "track",
+            "code",
+            "topic",
+            "weekday",
+            "start_time",
+            "end_time",
+            "min_size",
+            "max_size",
+            "is_virtual",
+            "is_active",
+        ]
+        widgets = {"start_time": TIME_WIDGET, "end_time": TIME_WIDGET}
+        help_texts = {
+            "code": _(
+                "A short id for the group (letters, digits, hyphens), unique in the "
+                "program; the week-schedule builder uses it."
+            ),
+            "is_active": _(
+                "Unticked: archived. Left out of weeks built from now on; sessions "
+                "already made stay."
+            ),
+        }
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = Track.objects.filter(program=program)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        low, high = cleaned.get("min_size"), cleaned.get("max_size")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_size", _("The maximum size cannot be below the minimum."))
+        return cleaned
+
+
+class RoomForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Room
+        fields = [
+            "code",
+            "name",
+            "capacity",
+            "for_group",
+            "for_individual",
+            "for_family",
+            "is_virtual",
+            "is_active",
+        ]
+        help_texts = {
+            "capacity": _("Seats: a group in this room has at most this many participants."),
+            "is_active": _("Unticked: archived. Left out of weeks built from now on."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        uses = ("for_group", "for_individual", "for_family")
+        if not any(cleaned.get(name) for name in uses):
+            self.add_error(None, _("A room is used for at least one kind of session."))
+        return cleaned
+
+
+class ClinicianScheduleForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    leads = forms.MultipleChoiceField(
+        label=_("Leads"),
+        choices=LEAD_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The group topics they lead, and whether they see people individually or "
+            "with their family."
+        ),
+    )
+
+    class Meta:
+        model = ClinicianSchedule
+        fields = ["max_minutes_per_week", "leads"]
+
+
+class ClinicianAvailabilityForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ClinicianAvailability
+        fields = ["weekday", "start_time", "end_time"]
+        widgets = {"start_time": TIME_WIDGET, "end_time": TIME_WIDGET}
+
+
+class TimeOffForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ClinicianTimeOff
+        fields = ["starts_on", "ends_on", "reason"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+# ----------------------------------------------------------------------------- one-offs, rosters
+
+
+def episode_choices(episodes) -> list[tuple[str, str]]:
+    return [(str(e.public_id), e.participant.display_name) for e in episodes]
+
+
+class GroupJoinForm(BootstrapFormMixin, forms.Form):
+    episode = forms.ChoiceField(label=_("Participant"))
+    starts_on = forms.DateField(
+        label=_("From"),
+        widget=DateInput(),
+        help_text=_(
+            "Sessions of this group on or after this day without attendance recorded "
+            "get them (pinned); earlier sessions stay as they were."
+        ),
+    )
+
+    def __init__(self, *args, episodes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episodes = {str(e.public_id): e for e in episodes}
+        self.fields["episode"].choices = [
+            ("", _("Choose a participant")),
+            *episode_choices(episodes),
+        ]
+        self.style_fields()
+
+
+class GroupLeaveForm(BootstrapFormMixin, forms.Form):
+    episode = forms.UUIDField(widget=forms.HiddenInput)
+    last_day = forms.DateField(
+        label=_("Last day"),
+        widget=DateInput(),
+        help_text=_(
+            "Sessions after this day without attendance recorded lose their place; "
+            "earlier ones, and any with attendance, stay as they were."
+        ),
+    )
+
+
+class SessionAddForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    topic = forms.ChoiceField(
+        label=_("Topic (groups)"), choices=[("", "—"), *Topic.choices], required=False
+    )
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("Ends"), widget=TIME_WIDGET)
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
+    lead = forms.ModelChoiceField(label=_("Led by"), queryset=None, required=False)
+    is_virtual = forms.BooleanField(label=_("By video"), required=False)
+    participants = forms.MultipleChoiceField(
+        label=_("Participants"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("One for an individual or family session."),
+    )
+
+    def __init__(self, *args, program, staff, episodes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(site=program.site_id, is_active=True)
+        self.fields["lead"].queryset = staff
+        self.fields["lead"].label_from_instance = lambda user: user.full_name
+        self.episodes = {str(e.public_id): e for e in episodes}
+        self.fields["participants"].choices = episode_choices(episodes)
+        self.style_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        if cleaned.get("kind") == SessionKind.GROUP and not cleaned.get("topic"):
+            self.add_error("topic", _("A group session has a topic."))
+        if cleaned.get("kind") != SessionKind.GROUP:
+            cleaned["topic"] = ""
+        return cleaned
+
+    @property
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["episodes"] = [self.episodes[key] for key in data.pop("participants")]
+        return data

@@ -24,4 +24,18 @@ urlpatterns = [
     path("schedule/capacity/", views.capacity, name="capacity"),
     path("sessions/<uuid:public_id>/pin/", views.pin, name="pin"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
+    path("schedule/sessions/new/", views.session_add, name="session_add"),
+    path("schedule/setup/", views.setup, name="setup"),
+    path("schedule/setup/tracks/new/", views.track_add, name="track_add"),
+    path("schedule/setup/tracks/<uuid:public_id>/", views.track_edit, name="track_edit"),
+    path("schedule/setup/groups/new/", views.offering_add, name="offering_add"),
+    path("schedule/setup/groups/<uuid:public_id>/", views.offering_edit, name="offering_edit"),
+    path(
+        "schedule/setup/groups/<uuid:public_id>/roster/",
+        views.group_roster,
+        name="group_roster",
+    ),
+    path("schedule/setup/rooms/new/", views.room_add, name="room_add"),
+    path("schedule/setup/rooms/<uuid:public_id>/", views.room_edit, name="room_edit"),
+    path("schedule/setup/staff/<uuid:public_id>/", views.staff_hours, name="staff_hours"),
 ]

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record
@@ -45,13 +46,29 @@ class _Refs:
 
 
 def _fail(where: str, message: str):
-    raise ValidationError(f"{where}: {message}", code="invalid_schedule")
+    raise ValidationError(
+        _("%(where)s: %(problem)s") % {"where": where, "problem": message},
+        code="invalid_schedule",
+    )
+
+
+# What a document's id should name, as the messages say it.
+_WHAT = {
+    "offering": lambda: _("an offering"),
+    "room": lambda: _("a room"),
+    "clinician": lambda: _("a clinician"),
+    "participant": lambda: _("a participant"),
+}
 
 
 def _ref(item: dict, key: str, known: dict, what: str, where: str):
     value = item.get(key)
     if not isinstance(value, str) or value not in known:
-        _fail(where, f'{key} "{value}" is not {what} of this program\'s week.')
+        _fail(
+            where,
+            _('%(key)s "%(value)s" is not %(what)s of this program\'s week.')
+            % {"key": key, "value": value, "what": _WHAT[what]()},
+        )
     return known[value]
 
 
@@ -63,36 +80,43 @@ def _time(item: dict, key: str, where: str) -> time:
             raise ValueError
         return time(int(hours), int(minutes))
     except (AttributeError, ValueError):
-        _fail(where, f'"{key}" must be a time as HH:MM, got {value!r}.')
+        _fail(
+            where,
+            _('"%(key)s" must be a time as HH:MM, got %(value)s.')
+            % {"key": key, "value": repr(value)},
+        )
+
+
+def _invalid(message: str) -> ValidationError:
+    return ValidationError(message, code="invalid_schedule")
 
 
 def _parse_document(schedule: object) -> list:
     if not isinstance(schedule, dict):
-        raise ValidationError("The schedule must be a JSON object.", code="invalid_schedule")
+        raise _invalid(_("The schedule must be a JSON object."))
     if schedule.get("format") != SCHEDULE_FORMAT:
-        raise ValidationError(
-            f'The schedule\'s "format" must be "{SCHEDULE_FORMAT}", '
-            f"got {schedule.get('format')!r}.",
-            code="invalid_schedule",
+        raise _invalid(
+            _('The schedule\'s "format" must be "%(format)s", got %(value)s.')
+            % {"format": SCHEDULE_FORMAT, "value": repr(schedule.get("format"))}
         )
     if schedule.get("status") not in ScheduleStatus.values:
-        raise ValidationError(
-            f'The schedule\'s "status" must be one of {", ".join(ScheduleStatus.values)}.',
-            code="invalid_schedule",
+        raise _invalid(
+            _('The schedule\'s "status" must be one of %(choices)s.')
+            % {"choices": ", ".join(ScheduleStatus.values)}
         )
     sessions = schedule.get("sessions")
     if not isinstance(sessions, list):
-        raise ValidationError('The schedule needs a "sessions" list.', code="invalid_schedule")
+        raise _invalid(_('The schedule needs a "sessions" list.'))
     return sessions
 
 
 def _planned_group(item, refs: _Refs, week_of: date, where: str) -> dict:
-    offering = _ref(item, "offering", refs.offerings, "an offering", where)
-    room = _ref(item, "room", refs.rooms, "a room", where)
+    offering = _ref(item, "offering", refs.offerings, "offering", where)
+    room = _ref(item, "room", refs.rooms, "room", where)
     members = item.get("participants")
     if not isinstance(members, list) or len(set(map(str, members))) != len(members):
-        _fail(where, '"participants" must be a list of distinct participant ids.')
-    episodes = [_ref({"id": m}, "id", refs.episodes, "a participant", where) for m in members]
+        _fail(where, _('"participants" must be a list of distinct participant ids.'))
+    episodes = [_ref({"id": m}, "id", refs.episodes, "participant", where) for m in members]
     return {
         "kind": SessionKind.GROUP,
         "offering": offering,
@@ -101,17 +125,17 @@ def _planned_group(item, refs: _Refs, week_of: date, where: str) -> dict:
         "start_time": offering.start_time,
         "end_time": offering.end_time,
         "room": room,
-        "lead": _ref(item, "lead", refs.clinicians, "a clinician", where),
+        "lead": _ref(item, "lead", refs.clinicians, "clinician", where),
         "episodes": episodes,
     }
 
 
 def _planned_pair(item, refs: _Refs, week_of: date, where: str) -> dict:
     if item.get("day") not in rules.DAYS:
-        _fail(where, f'"day" must be one of {", ".join(rules.DAYS)}.')
+        _fail(where, _('"day" must be one of %(days)s.') % {"days": ", ".join(rules.DAYS)})
     start, end = _time(item, "from", where), _time(item, "to", where)
     if end <= start:
-        _fail(where, '"to" must be after "from".')
+        _fail(where, _('"to" must be after "from".'))
     return {
         "kind": item["kind"],
         "offering": None,
@@ -119,9 +143,9 @@ def _planned_pair(item, refs: _Refs, week_of: date, where: str) -> dict:
         "held_on": week_of + timedelta(days=rules.DAYS.index(item["day"])),
         "start_time": start,
         "end_time": end,
-        "room": _ref(item, "room", refs.rooms, "a room", where),
-        "lead": _ref(item, "clinician", refs.clinicians, "a clinician", where),
-        "episodes": [_ref(item, "participant", refs.episodes, "a participant", where)],
+        "room": _ref(item, "room", refs.rooms, "room", where),
+        "lead": _ref(item, "clinician", refs.clinicians, "clinician", where),
+        "episodes": [_ref(item, "participant", refs.episodes, "participant", where)],
     }
 
 
@@ -130,7 +154,7 @@ def _planned_sessions(schedule: object, refs: _Refs, week_of: date) -> list[dict
     for index, item in enumerate(_parse_document(schedule)):
         where = f"sessions[{index}]"
         if not isinstance(item, dict):
-            _fail(where, "must be a session object.")
+            _fail(where, _("must be a session object."))
         if item.get("kind") == "group":
             session = _planned_group(item, refs, week_of, where)
             key = ("group", session["offering"].pk)
@@ -138,9 +162,9 @@ def _planned_sessions(schedule: object, refs: _Refs, week_of: date) -> list[dict
             session = _planned_pair(item, refs, week_of, where)
             key = (item["kind"], session["episodes"][0].pk)
         else:
-            _fail(where, '"kind" must be group, individual or family.')
+            _fail(where, _('"kind" must be group, individual or family.'))
         if key in seen:
-            _fail(where, "repeats a group or a participant's individual or family session.")
+            _fail(where, _("repeats a group or a participant's individual or family session."))
         seen.add(key)
         planned.append(session)
     return planned
@@ -164,11 +188,15 @@ def schedule_save(
     """
     try:
         check_monday(week_of)
-    except ValueError as error:
-        raise ValidationError(str(error), code="not_monday") from None
+    except ValueError:
+        raise ValidationError(
+            _("A week starts on a Monday; %(day)s is not one.") % {"day": week_of.isoformat()},
+            code="not_monday",
+        ) from None
     problem = problem_for_week(program, week_of)
     refs = _Refs(program, week_of)
     planned = _planned_sessions(schedule, refs, week_of)
+    _check_hard_rules(problem, schedule)
     kept, replaced = _existing(program, week_of)
     locked = _locked_places(replaced) if keep_locked else set()
     _check_locked_kept(locked, planned)
@@ -196,6 +224,57 @@ def schedule_save(
         },
     )
     return saved
+
+
+# The format's hard rules (/work/shared/scheduling-format.md), named for the page.
+HARD_RULES = {
+    "1": lambda: _("nobody in two places at once"),
+    "2": lambda: _("only at available times"),
+    "3": lambda: _("the right lead or therapist"),
+    "4": lambda: _("rooms and group sizes"),
+    "5": lambda: _("groups reach their minimum size"),
+    "6": lambda: _("weekly maximum minutes"),
+    "7": lambda: _("individual and family sessions"),
+}
+
+
+def rule_message(violation: str) -> str:
+    """One of the solver's ``check`` violations ("rule 4: room ...") in the page's language:
+    the rule's name is translated; the detail names ids and stays as the checker wrote it."""
+    head, _sep, detail = violation.partition(": ")
+    number = head.removeprefix("rule ")
+    if head.startswith("rule ") and number in HARD_RULES:
+        return _("Hard rule %(number)s (%(rule)s) is broken: %(detail)s") % {
+            "number": number,
+            "rule": HARD_RULES[number](),
+            "detail": detail,
+        }
+    return _("The schedule is not valid: %(detail)s") % {"detail": detail or violation}
+
+
+def _check_hard_rules(problem: dict, schedule: dict) -> None:
+    """Refuse a schedule that breaks a hard rule of the format for the week the database
+    holds (the solver package's own checker). The participants summary is not checked: it is
+    a report, not a rule; the sessions are what is saved."""
+    from openiop.scheduling.solver import check, problem_from_json
+
+    document = {key: value for key, value in problem.items() if key != "pinned"}
+    violations = [
+        v for v in check(problem_from_json(document), schedule) if not v.startswith("summary:")
+    ]
+    if violations:
+        raise ValidationError(
+            [rule_message(v) for v in violations[:MAX_MESSAGES]]
+            + (
+                [_("… and %(n)s more.") % {"n": len(violations) - MAX_MESSAGES}]
+                if len(violations) > MAX_MESSAGES
+                else []
+            ),
+            code="hard_rule",
+        )
+
+
+MAX_MESSAGES = 10
 
 
 def _existing(program: Program, week_of: date) -> tuple[set[tuple], list[Session]]:
@@ -241,8 +320,11 @@ def _check_locked_kept(locked: set[tuple], planned: list[dict]) -> None:
             str(e.public_id) for e in Episode.objects.filter(pk__in={m[1] for m in missing})
         )
         raise ValidationError(
-            f"The schedule leaves out pinned places (participants {', '.join(ids)}): solve "
-            "again with the pins, or unpin them first.",
+            _(
+                "The schedule leaves out pinned places (participants %(ids)s): solve again "
+                "with the pins, or unpin them first."
+            )
+            % {"ids": ", ".join(ids)},
             code="pins_missing",
         )
 

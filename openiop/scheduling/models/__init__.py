@@ -28,6 +28,7 @@ from openiop.scheduling.models.sessions import (
     WeekSchedule,
 )
 from openiop.scheduling.models.setup import (
+    LEAD_CHOICES,
     LEADS,
     ClinicianAvailability,
     ClinicianSchedule,
@@ -46,6 +47,7 @@ from openiop.scheduling.models.setup import (
 
 __all__ = [
     "LEADS",
+    "LEAD_CHOICES",
     "AttendanceRecord",
     "AttendanceStatus",
     "AttendeeSource",

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from openiop.core.models import PublicIdModel, TimeStampedModel
+from openiop.core.models import PublicIdModel, TimeStampedModel, VersionedModel
 from openiop.scheduling import rules
 
 
@@ -42,6 +42,11 @@ class Topic(models.TextChoices):
 
 # What a clinician can lead: every group topic, plus individual and family sessions.
 LEADS = [*Topic.values, SessionKind.INDIVIDUAL.value, SessionKind.FAMILY.value]
+LEAD_CHOICES = [
+    *Topic.choices,
+    (SessionKind.INDIVIDUAL.value, _("Individual sessions")),
+    (SessionKind.FAMILY.value, _("Family sessions")),
+]
 
 
 def validate_leads(value) -> None:
@@ -87,7 +92,7 @@ class WeeklyWindow(models.Model):
         return rules.DAYS[self.weekday]
 
 
-class Room(PublicIdModel, TimeStampedModel):
+class Room(PublicIdModel, TimeStampedModel, VersionedModel):
     """A room at a site (or a video room). Its code is its id in the exchange format."""
 
     site = models.ForeignKey("programs.Site", on_delete=models.PROTECT, related_name="rooms")
@@ -127,7 +132,7 @@ class Room(PublicIdModel, TimeStampedModel):
         return [kind.value for kind, used in flags if used]
 
 
-class Track(PublicIdModel, TimeStampedModel):
+class Track(PublicIdModel, TimeStampedModel, VersionedModel):
     """A schedule participants follow (Morning Mon-Fri 9-12, Evening, Weekend)."""
 
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="tracks")
@@ -148,7 +153,7 @@ class Track(PublicIdModel, TimeStampedModel):
         return self.name
 
 
-class GroupOffering(PublicIdModel, TimeStampedModel):
+class GroupOffering(PublicIdModel, TimeStampedModel, VersionedModel):
     """A recurring group a track offers (every week on ``weekday``): a candidate session the
     week's schedule may open. Its code is its id in the exchange format."""
 
@@ -199,7 +204,7 @@ def minutes_between(start, end) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
-class ClinicianSchedule(TimeStampedModel):
+class ClinicianSchedule(TimeStampedModel, VersionedModel):
     """A clinician's scheduling profile in one program: what they lead and a weekly cap."""
 
     user = models.ForeignKey(
@@ -221,6 +226,11 @@ class ClinicianSchedule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.program}"
+
+    @property
+    def lead_labels(self) -> list[str]:
+        labels = dict(LEAD_CHOICES)
+        return [str(labels.get(code, code)) for code in self.leads]
 
 
 class ClinicianAvailability(WeeklyWindow):

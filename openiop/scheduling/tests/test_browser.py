@@ -1,5 +1,6 @@
 """A group leader records a group of 15 from the keyboard, adds a walk-in, and the program
-week shows the sessions: in Debian's chromium, by labels and roles."""
+week shows the sessions; a director adds a recurring group in the schedule setup and builds
+the week with it: in Debian's chromium, by labels and roles."""
 
 import datetime
 import time
@@ -160,6 +161,22 @@ def test_building_a_week_and_pinning_a_place(
     page.set_default_timeout(30_000)
     _sign_in(page, live_server, director, password)
     page.goto(f"{live_server.url}/schedule/builder/?week={next_week}")
+    page.get_by_role("link", name="Schedule setup").click()
+    page.get_by_role("link", name="Add a recurring group").click()
+    page.get_by_label("Track").select_option(label="Evening")
+    page.get_by_label("Code").fill("wed-pm-process")
+    page.get_by_label("Topic").select_option(label="Process group")
+    page.get_by_label("Day").select_option(label="Wednesday")
+    page.get_by_label("Starts").fill("18:00")
+    page.get_by_label("Ends").fill("21:00")
+    page.get_by_label("Minimum size").fill("1")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_role("table", name="Recurring groups of Evening")).to_contain_text(
+        "Wednesday 18:00"
+    )
+    screenshot(page, "scheduling-setup")
+    page.goto(f"{live_server.url}/schedule/builder/?week={next_week}")
     page.get_by_role("button", name="Build and save the schedule").click()
     expect(page.get_by_text("Schedule built and saved.")).to_be_visible()
     name = episode.participant.display_name
@@ -171,3 +188,4 @@ def test_building_a_week_and_pinning_a_place(
     expect(page.get_by_text("Schedule built and saved.")).to_be_visible()
     expect(page.get_by_role("button", name=f"{name}: pinned, press to unpin").first).to_be_visible()
     assert SessionAttendee.objects.filter(episode=episode, is_locked=True).exists()
+    assert SessionAttendee.objects.filter(session__offering__code="wed-pm-process").exists()

@@ -15,6 +15,7 @@ from openiop.scheduling import exchange
 from openiop.scheduling.models import (
     AttendanceRecord,
     ClinicianSchedule,
+    ClinicianTimeOff,
     GroupOffering,
     OutreachTask,
     ParticipantPreferences,
@@ -52,6 +53,7 @@ def test_the_demo_has_tracks_groups_and_staff_hours(loaded):
     }
     assert GroupOffering.objects.filter(program=loaded).count() == 10
     assert ClinicianSchedule.objects.filter(program=loaded).count() == 4
+    assert ClinicianTimeOff.objects.filter(starts_on=datetime.date(2026, 12, 19)).exists()
     active = Episode.objects.filter(program=loaded, status="active")
     assert ParticipantPreferences.objects.filter(episode__in=active).count() == active.count()
 

@@ -155,6 +155,7 @@ def test_the_solver_reads_the_problem_and_its_answer_round_trips(
 def test_a_hand_made_schedule_round_trips_with_dates_rooms_and_times(
     setup, program, clinician, episode
 ):
+    ParticipantPreferences.objects.create(episode=episode, is_virtual_ok=True)
     lead = str(clinician.public_id)
     doc = {
         "format": "openiop-schedule/1",
@@ -517,3 +518,53 @@ def test_the_export_command_explains_a_bad_week(program):
 
     with pytest.raises(CommandError, match="The week must look like 2026-W48"):
         call_command("schedule", "export", "--program", "Evening IOP", "--week", "48")
+
+
+def test_a_schedule_breaking_a_hard_rule_is_refused_and_nothing_is_written(
+    setup, program, clinician, director, episode
+):
+    schedule = clinician.clinician_schedules.get()
+    schedule.leads = ["process", "individual", "family"]  # no skills
+    schedule.save()
+    earlier = _doc(_group("mon-pm-process", "group-a", clinician, episode))
+    exchange.schedule_save(program=program, week_of=WEEK, schedule=earlier, actor=director)
+    breaking = _doc(_group("tue-pm-skills", "group-a", clinician, episode))
+
+    with pytest.raises(ValidationError) as error:
+        exchange.schedule_save(program=program, week_of=WEEK, schedule=breaking, actor=director)
+
+    assert error.value.messages == [
+        f"Hard rule 3 (the right lead or therapist) is broken: lead {clinician.public_id} "
+        "does not lead skills: group tue-pm-skills (skills, tue 18:00-21:00)"
+    ]
+    assert WeekSchedule.objects.count() == 1
+    assert list(Session.objects.values_list("offering__code", flat=True)) == ["mon-pm-process"]
+    assert AuditEvent.objects.filter(action=AuditAction.SCHEDULE_SAVED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("session", "message"),
+    [
+        ({"kind": "dance"}, '[sessions[0]: ["kind" must be group, individual or family.]]'),
+        (
+            {"kind": "group", "offering": "mon-pm-process", "room": "group-a", "participants": []},
+            "[Hard rule 5 ([groups reach their minimum size]) is broken: group mon-pm-process "
+            "(process, mon 18:00-21:00) is opened with nobody in it]",
+        ),
+    ],
+)
+def test_the_exchange_messages_go_through_translation(
+    setup, program, clinician, monkeypatch, session, message
+):
+    """The messages the builder page shows pass through gettext (marked here by a stand-in
+    catalogue that brackets what it translates); only ids stay as they are."""
+    from openiop.scheduling.exchange import saving
+
+    monkeypatch.setattr(saving, "_", lambda text: f"[{text}]")
+    if session["kind"] == "group":
+        session["lead"] = str(clinician.public_id)
+    with pytest.raises(ValidationError) as error:
+        exchange.schedule_save(
+            program=program, week_of=WEEK, schedule=_doc(session), actor=clinician
+        )
+    assert error.value.messages == [message]

@@ -129,6 +129,10 @@ def test_a_one_off_session_is_pinned_and_audited(program, clinician, director, e
         ({"kind": "family", "extra": True}, "with one participant"),
         ({"room": "elsewhere"}, "This room is at another site."),
         ({"kind": "group", "topic": ""}, "A group session has a topic."),
+        ({"room": "office", "kind": "group", "topic": "skills"}, "not used for this kind"),
+        ({"room": "taken"}, "This room is taken at that time."),
+        ({"lead": "busy"}, "The lead is in another session at that time."),
+        ({"start_time": datetime.time(10, 30)}, "Already in another session at that time: "),
     ],
 )
 def test_a_one_off_session_is_checked_before_saving(
@@ -146,12 +150,36 @@ def test_a_one_off_session_is_checked_before_saving(
     extra = change.pop("extra", False)
     if extra:
         values["episodes"] = [episode, EpisodeFactory(program=program, active=True)]
+    rooms = evening_program(program)["rooms"]
+    # Already there: the episode's 10:00-11:00 individual session with the clinician in the
+    # office, the same day.
+    earlier = attend(
+        SessionFactory(
+            program=program,
+            kind="individual",
+            topic="",
+            held_on=D(2026, 3, 12),
+            start_time=datetime.time(10),
+            end_time=datetime.time(11),
+            room=rooms["office"],
+            lead=clinician,
+        ),
+        episode,
+    )
     if change.get("room") == "elsewhere":
         change["room"] = RoomFactory(site=SiteFactory(name="North Campus"))
+    elif change.get("room") in ("office", "taken"):
+        values["start_time"] = change.pop("start_time", datetime.time(10, 30))
+        values["episodes"] = [EpisodeFactory(program=program, active=True)]
+        change["room"] = rooms["office"]
+    elif change.get("lead") == "busy":
+        values.update(start_time=datetime.time(10, 30), lead=clinician)
+        values["episodes"] = [EpisodeFactory(program=program, active=True)]
+        del change["lead"]
     values.update(change)
     with pytest.raises(ValidationError, match=message):
         services.session_add(**values)
-    assert not SessionAttendee.objects.exists()
+    assert list(SessionAttendee.objects.values_list("session", flat=True)) == [earlier.pk]
 
 
 def test_an_outreach_task_is_done_once(episode, clinician):

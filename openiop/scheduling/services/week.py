@@ -1,8 +1,5 @@
-"""Writes on schedules and attendance. Each takes the ``actor``, runs in one transaction,
-validates, saves and writes its own audit rows (codes and ids only, never free text).
-
-Saving a week's schedule from an exchange-format document is ``exchange.schedule_save``.
-"""
+"""Writes on a program's weeks: attendance, places and recurring rosters, one-off sessions,
+building a week, calendar feeds and participants' scheduling needs (see ``services``)."""
 
 from __future__ import annotations
 
@@ -378,6 +375,7 @@ def session_add(
     for episode in episodes:
         if episode.program_id != program.pk or episode.status != EpisodeStatus.ACTIVE:
             raise ValidationError(_("Sessions are for active participants of this program."))
+    _check_one_off(session, episodes)
     session.save()
     SessionAttendee.objects.bulk_create(
         SessionAttendee(session=session, episode=e, participant_id=e.participant_id, is_locked=True)
@@ -391,6 +389,38 @@ def session_add(
         details={"kind": kind, "attendees": len(episodes)},
     )
     return session
+
+
+def _check_one_off(session: Session, episodes: Sequence[Episode]) -> None:
+    """The room suits the session and holds everyone; nobody (room, lead, participant) is in
+    another session at the same time. Messages name no other participant."""
+    room = session.room
+    if room is not None:
+        if session.kind not in room.uses:
+            raise ValidationError({"room": _("This room is not used for this kind of session.")})
+        if len(episodes) > room.capacity:
+            raise ValidationError(
+                {"room": _("This room holds %(n)s people.") % {"n": room.capacity}}
+            )
+    overlapping = Session.objects.filter(
+        held_on=session.held_on,
+        start_time__lt=session.end_time,
+        end_time__gt=session.start_time,
+        is_cancelled=False,
+    )
+    if room is not None and overlapping.filter(room=room).exists():
+        raise ValidationError({"room": _("This room is taken at that time.")})
+    if session.lead_id and overlapping.filter(lead=session.lead_id).exists():
+        raise ValidationError({"lead": _("The lead is in another session at that time.")})
+    busy = overlapping.filter(attendees__episode__in=episodes).values_list(
+        "attendees__episode", flat=True
+    )
+    if busy:
+        names = sorted(e.participant.display_name for e in episodes if e.pk in set(busy))
+        raise ValidationError(
+            _("Already in another session at that time: %(names)s.") % {"names": ", ".join(names)},
+            code="clash",
+        )
 
 
 # ----------------------------------------------------------------------------- building a week

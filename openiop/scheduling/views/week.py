@@ -34,6 +34,7 @@ from openiop.scheduling.forms import (
 from openiop.scheduling.models import (
     CalendarFeed,
     FamilyAvailability,
+    GroupEnrollment,
     OutreachTask,
     ParticipantPreferences,
     ParticipantUnavailability,
@@ -243,6 +244,12 @@ def _schedule_context(request, participant, **extra) -> dict:
         episode.unavailable = list(episode.unavailability.all())
         episode.family_windows = list(episode.family_availability.all())
         episode.has_feed = CalendarFeed.objects.filter(episode=episode).exists()
+        episode.standing = list(
+            GroupEnrollment.objects.filter(episode=episode)
+            .filter(Q(ends_on=None) | Q(ends_on__gte=today))
+            .select_related("offering")
+            .order_by("starts_on")
+        )
     return {
         "schedule_episodes": episodes,
         "week_rows": selectors.participant_sessions(episodes, week_of, week_of + timedelta(days=6)),

@@ -1,0 +1,71 @@
+"""Reads for scheduling pages, reports and the exchange format.
+
+- ``week``: targets and hours, flags, rosters, week views, the builder and capacity.
+- ``setup``: the program's scheduling setup and the choices its pages offer.
+"""
+
+from openiop.scheduling.selectors.setup import (
+    group_roster,
+    session_add_choices,
+    setup_overview,
+    staff_setup,
+    upcoming_sessions,
+)
+from openiop.scheduling.selectors.week import (
+    FLAG_LABELS,
+    HOURS_WEEKS,
+    BuilderRow,
+    CapacityRow,
+    DayColumn,
+    PlaceRow,
+    RosterRow,
+    WeekBuilder,
+    WeekGrid,
+    caseload_alerts,
+    clinician_week,
+    episode_targets,
+    flag_labels,
+    hours_by_episode,
+    last_individual_dates,
+    outreach_tasks_for,
+    participant_sessions,
+    program_week,
+    recent_weeks,
+    session_roster,
+    target_overrides,
+    walk_in_choices,
+    week_builder,
+    week_capacity,
+)
+
+__all__ = [
+    "FLAG_LABELS",
+    "HOURS_WEEKS",
+    "BuilderRow",
+    "CapacityRow",
+    "DayColumn",
+    "PlaceRow",
+    "RosterRow",
+    "WeekBuilder",
+    "WeekGrid",
+    "caseload_alerts",
+    "clinician_week",
+    "episode_targets",
+    "flag_labels",
+    "group_roster",
+    "hours_by_episode",
+    "last_individual_dates",
+    "outreach_tasks_for",
+    "participant_sessions",
+    "program_week",
+    "recent_weeks",
+    "session_add_choices",
+    "session_roster",
+    "setup_overview",
+    "staff_setup",
+    "target_overrides",
+    "upcoming_sessions",
+    "walk_in_choices",
+    "week_builder",
+    "week_capacity",
+]
