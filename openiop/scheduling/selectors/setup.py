@@ -12,6 +12,7 @@ from django.utils import timezone
 from openiop.accounts.models import User
 from openiop.participants import access
 from openiop.participants.models import Episode, EpisodeStatus
+from openiop.participants.selectors import clinical_staff_in
 from openiop.programs.models import Program
 from openiop.scheduling.models import (
     ClinicianSchedule,
@@ -68,9 +69,7 @@ def setup_overview(program: Program, today: date) -> SetupOverview:
         s.user_id: s
         for s in ClinicianSchedule.objects.filter(program=program).prefetch_related("availability")
     }
-    members = User.objects.filter(program_memberships__program=program, is_active=True).order_by(
-        "full_name"
-    )
+    members = clinical_staff_in(program)
     staff = [
         StaffRow(
             member,
@@ -145,11 +144,9 @@ def group_roster(user, offering: GroupOffering, today: date) -> GroupRoster:
 
 
 def session_add_choices(user, program: Program) -> tuple[QuerySet[User], list[Episode]]:
-    """Who may lead a one-off session (the program's active staff) and who may attend (the
+    """Who may lead a one-off session (the program's active clinical staff) and who may attend (the
     program's active participants the user may see)."""
-    staff = User.objects.filter(program_memberships__program=program, is_active=True).order_by(
-        "full_name"
-    )
+    staff = clinical_staff_in(program)
     episodes = list(
         access.episodes_in_scope(user)
         .filter(program=program, status=EpisodeStatus.ACTIVE)
