@@ -90,6 +90,17 @@ class AuditAction(models.TextChoices):
     # Drug testing
     # -- end drug testing
     # Step-down, discharge, aftercare, follow-ups, alumni
+    PHASE_CHANGED = "phase_changed", _("Phase changed")
+    LEVEL_OF_CARE_CHANGED = "level_of_care_changed", _("Level of care changed")
+    EPISODE_TRANSFERRED = "episode_transferred", _("Transferred to another program")
+    EPISODE_DISCHARGED = "episode_discharged", _("Discharged")
+    DISCHARGE_SUMMARY_SAVED = "discharge_summary_saved", _("Discharge summary draft saved")
+    DISCHARGE_SUMMARY_SIGNED = "discharge_summary_signed", _("Discharge summary signed")
+    TRANSFER_IN_RECORDED = "transfer_in_recorded", _("Transfer in recorded")
+    AFTERCARE_PLAN_SAVED = "aftercare_plan_saved", _("Aftercare plan saved")
+    FOLLOWUP_RECORDED = "followup_recorded", _("Post-discharge follow-up recorded")
+    ALUMNI_CHANGED = "alumni_changed", _("Alumni group, event or membership changed")
+    DISCHARGE_SETTINGS_CHANGED = "discharge_settings_changed", _("Discharge settings changed")
     # -- end discharge
 
 
