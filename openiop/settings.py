@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "openiop.scheduling",
     "openiop.drugtests",
     "openiop.discharge",
+    "openiop.recovery",
+    "openiop.portal",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("openiop.scheduling.urls")),
     path("", include("openiop.drugtests.urls")),
     path("", include("openiop.discharge.urls")),
+    path("", include("openiop.recovery.urls")),
+    path("portal/", include("openiop.portal.urls")),
 ]

@@ -64,6 +64,13 @@ _DISCHARGE_AFTERCARE = ["discharge.manage_aftercare"]
 _DISCHARGE_FOLLOWUP = ["discharge.record_followup"]
 _DISCHARGE_ALUMNI = ["discharge.manage_alumni"]
 _DISCHARGE_SETUP = ["discharge.manage_discharge_settings"]
+# Portal and between-session work: invite a participant to the portal; record and revoke
+# 42 CFR Part 2 consents (family access); see check-ins, shared journal entries and alerts;
+# the program's portal settings (crisis numbers, check-in thresholds, triggers, resources).
+_PORTAL_INVITE = ["participants.invite_to_portal"]
+_CONSENT = ["participants.manage_consent"]
+_RECOVERY_SEE = ["recovery.see_checkins"]
+_RECOVERY_SETUP = ["recovery.manage_recovery_settings"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROGRAM_DIRECTOR: [
@@ -97,6 +104,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DISCHARGE_FOLLOWUP,
         *_DISCHARGE_ALUMNI,
         *_DISCHARGE_SETUP,
+        *_PORTAL_INVITE,
+        *_CONSENT,
+        *_RECOVERY_SEE,
+        *_RECOVERY_SETUP,
     ],
     Role.CLINICIAN: [
         *_CLINICAL,
@@ -116,6 +127,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DISCHARGE_AFTERCARE,
         *_DISCHARGE_FOLLOWUP,
         *_DISCHARGE_ALUMNI,
+        *_PORTAL_INVITE,
+        *_CONSENT,
+        *_RECOVERY_SEE,
     ],
     Role.COUNSELOR: [
         *_CLINICAL,
@@ -131,6 +145,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DISCHARGE_AFTERCARE,
         *_DISCHARGE_FOLLOWUP,
         *_DISCHARGE_ALUMNI,
+        *_PORTAL_INVITE,
+        *_CONSENT,
+        *_RECOVERY_SEE,
     ],
     Role.PRESCRIBER: [
         *_CLINICAL,
@@ -140,6 +157,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEDULE_ATTEND,
         *_DRUGTEST_ORDER,
         *_DRUGTEST_COLLECT,
+        *_RECOVERY_SEE,
     ],
     Role.NURSE_TECHNICIAN: [
         *_CLINICAL,
@@ -150,6 +168,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DRUGTEST_COLLECT,
         *_DRUGTEST_RANDOM,
         *_DRUGTEST_LAB,
+        *_RECOVERY_SEE,
     ],
     Role.FRONT_DESK: [
         *_SEE_CHART,
@@ -159,6 +178,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEDULE_ATTEND,
         *_SCHEDULE_AVAILABILITY,
         *_DISCHARGE_ALUMNI,
+        *_PORTAL_INVITE,
+        *_CONSENT,
     ],
     Role.BILLING: [],
     Role.COMPLIANCE_AUDITOR: ["audit.view_auditevent"],

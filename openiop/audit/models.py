@@ -102,6 +102,8 @@ class AuditAction(models.TextChoices):
     ALUMNI_CHANGED = "alumni_changed", _("Alumni group, event or membership changed")
     DISCHARGE_SETTINGS_CHANGED = "discharge_settings_changed", _("Discharge settings changed")
     # -- end discharge
+    # Portal, consents, check-ins, journal, relapse-prevention plan
+    # -- end portal
 
 
 class AuditOutcome(models.TextChoices):
