@@ -88,6 +88,18 @@ class AuditAction(models.TextChoices):
     CLINICIAN_TIME_OFF_CHANGED = "clinician_time_off_changed", _("Clinician time off changed")
     # -- end scheduling setup
     # Drug testing
+    DRUG_TEST_VIEWED = "drug_test_viewed", _("Drug test results viewed")
+    DRUG_TEST_ORDERED = "drug_test_ordered", _("Drug test ordered")
+    DRUG_TEST_ORDER_CANCELLED = "drug_test_order_cancelled", _("Drug test order cancelled")
+    DRUG_TEST_COLLECTED = "drug_test_collected", _("Drug test collection recorded")
+    DRUG_TEST_RESULT_RECORDED = "drug_test_result_recorded", _("Drug test result recorded")
+    DRUG_TEST_FOLLOW_UP = "drug_test_follow_up", _("Drug test follow-up raised")
+    DRUG_TEST_ALERT_ACKNOWLEDGED = "drug_test_alert_ack", _("Drug test follow-up acknowledged")
+    DRUG_TEST_RANDOM_DRAW = "drug_test_random_draw", _("Random test draw run")
+    DRUG_TEST_MEDICATION_CHANGED = "drug_test_medication", _("Prescribed medication recorded")
+    DRUG_TEST_LAB_IMPORTED = "drug_test_lab_imported", _("Laboratory message imported")
+    DRUG_TEST_LAB_RECONCILED = "drug_test_lab_reconciled", _("Laboratory message reconciled")
+    DRUG_TEST_SETUP_CHANGED = "drug_test_setup_changed", _("Drug testing setup changed")
     # -- end drug testing
     # Step-down, discharge, aftercare, follow-ups, alumni
     PHASE_CHANGED = "phase_changed", _("Phase changed")

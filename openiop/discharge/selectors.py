@@ -131,14 +131,25 @@ class DrugTestSummary:
     has_data: bool = False
     total: int = 0
     positive: int = 0
+    refused: int = 0
     last_on: date | None = None
 
 
 def drug_test_summary(episode: Episode, *, since: date | None = None) -> DrugTestSummary:
-    """SEAM for the drugtests app: the episode's drug tests (from ``since`` on): how many,
-    how many unexpectedly positive, the last date. Returns "no drug-test data" until drugtests
-    provides a selector; wire it here and every page and summary picks it up."""
-    return DrugTestSummary()
+    """The episode's drug tests from ``since`` on (``drugtests.selectors.episode_summary``):
+    specimens collected, how many had an unexpected positive after any laboratory
+    confirmation, refusals, the last collection date. No collection and no refusal means
+    "no drug-test data" (never "all negative")."""
+    from openiop.drugtests.selectors import episode_summary
+
+    summary = episode_summary(episode, since=since)
+    return DrugTestSummary(
+        has_data=bool(summary.total or summary.refused),
+        total=summary.total,
+        positive=summary.unexpected,
+        refused=summary.refused,
+        last_on=summary.last_on,
+    )
 
 
 # ----------------------------------------------------------------------------- outcomes
@@ -361,6 +372,7 @@ def discharge_figures(episode: Episode) -> dict:
             "has_data": drug_tests.has_data,
             "total": drug_tests.total,
             "positive": drug_tests.positive,
+            "refused": drug_tests.refused,
             "last_on": drug_tests.last_on.isoformat() if drug_tests.last_on else None,
         },
     }

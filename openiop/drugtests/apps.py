@@ -5,3 +5,15 @@ class DrugTestsConfig(AppConfig):
     name = "openiop.drugtests"
     label = "drugtests"
     verbose_name = "Drug testing"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from openiop.drugtests import selectors
+        from openiop.participants import selectors as participant_selectors
+
+        participant_selectors.CHART_TABS.append(
+            ("drugtests", _("Drug tests"), "drugtests:chart", "drugtests.see_results")
+        )
+        participant_selectors.CHART_ALERT_PROVIDERS.append(selectors.chart_alerts)
+        participant_selectors.CASELOAD_ALERT_PROVIDERS.append(selectors.caseload_alerts)

@@ -630,3 +630,30 @@ def test_counselor_not_on_the_team_cannot_discharge(admitted, counselor):
         _discharge(admitted, counselor)
     CareTeamMemberFactory(episode=admitted, user=counselor, role="counselor")
     assert _discharge(admitted, counselor).author == counselor
+
+
+def test_readiness_and_discharge_figures_count_the_episodes_drug_tests(admitted, clinician, director):
+    from openiop.drugtests import services as drugtest_services
+    from openiop.drugtests.tests.helpers import collected, screen
+
+    panel = drugtest_services.panels_seed_defaults(program=admitted.program, actor=director)[0]
+    negative = collected(admitted, panel, clinician)
+    screen(negative, clinician, COC="negative", THC="negative")
+    positive = collected(admitted, panel, clinician)
+    screen(positive, clinician, COC="positive")
+    refused_order = drugtest_services.test_order(
+        episode=admitted, actor=clinician, panel=panel, reason="scheduled", due_on=TODAY
+    )
+    drugtest_services.collection_record(order=refused_order, actor=clinician, outcome="refused")
+
+    recent = selectors.step_down_readiness(admitted, TODAY).drug_tests
+    assert (recent.has_data, recent.total, recent.positive, recent.refused) == (True, 2, 1, 1)
+    assert recent.last_on == TODAY
+    figures = selectors.discharge_figures(admitted)["drug_tests"]
+    assert (figures["total"], figures["positive"], figures["refused"]) == (2, 1, 1)
+
+
+def test_no_drug_tests_is_no_data_not_all_negative(admitted):
+    summary = selectors.drug_test_summary(admitted)
+    assert summary.has_data is False
+    assert summary.total == 0
