@@ -161,6 +161,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.NURSE_TECHNICIAN: [
         *_CLINICAL,
+        # The collection desk tests whoever is due, so the whole program is in scope.
+        "participants.view_program_participants",
         *_MEASURES,
         *_SEE_PLAN,
         *_NOTES,
