@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openiop.assessments.levels import DIMENSIONS
@@ -313,7 +314,18 @@ class ReviewRequest(PublicIdModel, TimeStampedModel):
     resolved_by = models.ForeignKey(
         PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="resolves"
     )
+    due_on = models.DateField(
+        _("review due by"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: due the day it was asked for."),
+    )
 
     class Meta:
         verbose_name = _("plan review request")
         ordering = ["-created_at"]
+
+    @property
+    def due_date(self):
+        """The day the review is due: ``due_on``, else the day it was asked for."""
+        return self.due_on or timezone.localtime(self.created_at).date()

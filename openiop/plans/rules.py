@@ -53,7 +53,8 @@ def plan_due(
 
     - No signed version: the initial plan is due ``initial_plan_days`` after admission.
     - Otherwise the next review is due ``review_interval_days`` after the last signature.
-    - Each open early-review request is due on the day it was made.
+    - Each open early-review request is due on its own date (``ReviewRequest.due_date``: the
+      window the event allows, else the day it was made).
     """
     due: list[PlanDue] = []
     if admitted_on is None:

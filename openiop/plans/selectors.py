@@ -60,7 +60,7 @@ def episode_due(episode, today: date) -> list[rules.PlanDue]:
     return rules.plan_due(
         admitted_on=episode.admitted_on if episode.status in PLAN_STATUSES else None,
         last_signed_on=timezone.localtime(last_signed).date() if last_signed else None,
-        open_requests=[(timezone.localtime(r.created_at).date(), r.reason) for r in requests],
+        open_requests=[(r.due_date, r.reason) for r in requests],
         policy=policy_for(episode.program),
     )
 
@@ -102,9 +102,7 @@ def plan_due_list(user, today: date, *, whole_program: bool = False) -> list[Due
         for due in rules.plan_due(
             admitted_on=episode.admitted_on,
             last_signed_on=timezone.localtime(signed).date() if signed else None,
-            open_requests=[
-                (timezone.localtime(r.created_at).date(), r.reason) for r in episode.open_requests
-            ],
+            open_requests=[(r.due_date, r.reason) for r in episode.open_requests],
             policy=policy,
         ):
             state = due.state(today, policy)

@@ -321,10 +321,16 @@ def plan_cosign(*, version: PlanVersion, actor) -> PlanCosignature:
 
 @transaction.atomic
 def plan_review_request(
-    *, episode: Episode, reason: str, source: str = ReviewRequest.Source.STAFF, actor=None
+    *,
+    episode: Episode,
+    reason: str,
+    source: str = ReviewRequest.Source.STAFF,
+    actor=None,
+    due_on: date | None = None,
 ) -> ReviewRequest:
     """Ask for an early plan review (a risk alert, an unexpected positive test, repeated
-    absences, or a person). Shown on the due list until the next version is signed.
+    absences, or a person). Shown on the due list until the next version is signed, due on
+    ``due_on`` (e.g. within the 72 hours a drug-testing policy allows), else the same day.
     ``actor`` is None when the system asks on an event's behalf. An event of a kind that
     already has an open request adds nothing (returns the open one)."""
     reason = (reason or "").strip()
@@ -338,7 +344,11 @@ def plan_review_request(
         ).first()
         if already is not None:  # one open request per kind of event is enough
             return already
-    request = ReviewRequest(episode=episode, source=source, reason=reason, requested_by=actor)
+    if due_on is not None and due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("A review cannot be due in the past.")})
+    request = ReviewRequest(
+        episode=episode, source=source, reason=reason, requested_by=actor, due_on=due_on
+    )
     request.full_clean()
     request.save()
     audit_record(

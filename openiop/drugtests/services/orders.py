@@ -372,6 +372,7 @@ def _follow_up(collection: Collection, actor, *, unexpected) -> rules.FollowUp:
             },
             source=ReviewRequest.Source.DRUG_TEST,
             actor=actor,
+            due_on=timezone.localtime(respond_by).date(),
         )
     if action.notify_clinician:
         _raise_alert(

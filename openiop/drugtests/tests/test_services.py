@@ -85,7 +85,11 @@ def test_a_refusal_is_recorded_as_such_never_as_a_result(episode, nurse, clinici
         ["refusal"],
         episode.primary_clinician,
     )
-    assert ReviewRequest.objects.get().source == ReviewRequest.Source.DRUG_TEST
+    review = ReviewRequest.objects.get()
+    assert review.source == ReviewRequest.Source.DRUG_TEST
+    # Due within the program's window (72 hours by default), not the same day.
+    assert review.due_on == timezone.localtime(alert.respond_by).date()
+    assert review.due_on == timezone.localdate() + datetime.timedelta(days=3)
 
 
 def test_a_no_show_sets_off_no_follow_up(episode, nurse, clinician, urine_panel):

@@ -227,6 +227,33 @@ def test_review_requests_are_resolved_by_the_next_signed_version(episode, clinic
     assert request.resolved_by == signed
 
 
+def test_an_early_review_is_due_within_the_window_the_event_allows(episode, clinician):
+    from django.utils import timezone
+
+    signed_plan(episode, clinician)
+    today = timezone.localdate()
+    services.plan_review_request(
+        episode=episode,
+        reason="Positive fentanyl screen",
+        source="drug_test",
+        due_on=today + datetime.timedelta(days=3),
+    )
+    services.plan_review_request(episode=episode, reason="Asked by the supervisor")
+    early = sorted(
+        (item.due_on, item.reason)
+        for item in selectors.episode_due(episode, today)
+        if item.kind == "early_review"
+    )
+    assert early == [
+        (today, "Asked by the supervisor"),
+        (today + datetime.timedelta(days=3), "Positive fentanyl screen"),
+    ]
+    with pytest.raises(ValidationError):
+        services.plan_review_request(
+            episode=episode, reason="Late", due_on=today - datetime.timedelta(days=1)
+        )
+
+
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_a_review_request_needs_a_reason(episode, reason):
     with pytest.raises(ValidationError):
