@@ -168,6 +168,7 @@ class PolicyForm(BootstrapFormMixin, forms.ModelForm):
             "max_days_untested",
             "draw_weekdays",
             "review_window_hours",
+            "admission_panel",
         ]
         widgets = {
             "follow_up": forms.RadioSelect(
@@ -178,6 +179,10 @@ class PolicyForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expected_version"].initial = self.instance.version
+        self.fields["admission_panel"].queryset = Panel.objects.filter(
+            program_id=self.instance.program_id, is_active=True
+        ).order_by("name")
+        self.fields["admission_panel"].empty_label = _("No automatic test at admission")
 
 
 class PanelForm(BootstrapFormMixin, forms.Form):

@@ -59,6 +59,15 @@ class TestingPolicy(TimeStampedModel, VersionedModel):
     review_window_hours = models.PositiveSmallIntegerField(
         _("plan review within (hours)"), default=72
     )
+    admission_panel = models.ForeignKey(
+        "drugtests.Panel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("test at admission with"),
+        help_text=_("Empty: no test is ordered automatically at admission."),
+    )
 
     class Meta:
         verbose_name = _("testing policy")

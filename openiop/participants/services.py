@@ -204,6 +204,12 @@ def episode_refer(
     return episode
 
 
+# Other apps act on an admission in the same transaction: each is called as
+# ``hook(episode=..., actor=...)`` once the episode is active (drug testing orders the program's
+# admission test). Registered in the app's ``ready()``.
+ADMISSION_HOOKS: list = []
+
+
 @transaction.atomic
 def episode_admit(
     *,
@@ -247,6 +253,8 @@ def episode_admit(
             user=primary_clinician,
             role=CareTeamRole.PRIMARY_THERAPIST,
         )
+    for hook in ADMISSION_HOOKS:
+        hook(episode=episode, actor=actor)
     return episode
 
 

@@ -19,6 +19,7 @@ from openiop.drugtests.services.medications import (
 )
 from openiop.drugtests.services.orders import (
     MAX_REPEAT_WEEKS,
+    admission_test_order,
     alert_acknowledge,
     collection_record,
     order_cancel,
@@ -33,6 +34,7 @@ from openiop.drugtests.services.setup import (
 
 __all__ = [
     "MAX_REPEAT_WEEKS",
+    "admission_test_order",
     "alert_acknowledge",
     "collection_record",
     "lab_import",

@@ -77,6 +77,22 @@ def test_order(
     return orders[0]
 
 
+def admission_test_order(*, episode: Episode, actor) -> TestOrder | None:
+    """At admission (``participants.services.ADMISSION_HOOKS``): order the program's admission
+    test (Testing setup → "test at admission with"), due on the admission day, or today when
+    the admission is recorded late. Nothing when the program orders none."""
+    panel = policy_for(episode.program).admission_panel
+    if panel is None or not panel.is_active:
+        return None
+    return test_order(
+        episode=episode,
+        actor=actor,
+        panel=panel,
+        reason=TestOrder.Reason.SCHEDULED,
+        due_on=max(episode.admitted_on, timezone.localdate()),
+    )
+
+
 @transaction.atomic
 def order_cancel(*, order: TestOrder, actor) -> TestOrder:
     order = TestOrder.objects.select_for_update().get(pk=order.pk)

@@ -28,6 +28,7 @@ def testing_policy_update(
     max_days_untested: int,
     draw_weekdays: str,
     review_window_hours: int,
+    admission_panel: Panel | None = None,
 ) -> TestingPolicy:
     policy = TestingPolicy.objects.filter(program=program).first()
     if policy is None:
@@ -45,6 +46,13 @@ def testing_policy_update(
         )
     if not max_days_untested or max_days_untested < 1:
         raise ValidationError({"max_days_untested": _("The longest gap is at least one day.")})
+    if admission_panel is not None and (
+        admission_panel.program_id != program.pk or not admission_panel.is_active
+    ):
+        raise ValidationError(
+            {"admission_panel": _("Choose one of the program's panels in use, or none.")}
+        )
+    policy.admission_panel = admission_panel
     policy.follow_up = follow_up
     policy.random_tests_per_week = random_tests_per_week
     policy.max_days_untested = max_days_untested

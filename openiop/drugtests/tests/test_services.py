@@ -449,3 +449,83 @@ def test_one_analyte_twice_in_one_entry_is_refused_whole(episode, nurse, urine_p
             ],
         )
     assert not TestResult.objects.exists()
+
+
+POLICY = {
+    "follow_up": "supportive",
+    "random_tests_per_week": 1,
+    "max_days_untested": 14,
+    "draw_weekdays": "0,1,2,3,4",
+    "review_window_hours": 72,
+}
+
+
+def _referral(program):
+    from openiop.participants.tests.factories import EpisodeFactory
+
+    return EpisodeFactory(program=program, referred_on=timezone.localdate())
+
+
+def _admit(referral, actor, clinician, on=None):
+    from openiop.participants import services as participant_services
+
+    return participant_services.episode_admit(
+        actor=actor,
+        episode=referral,
+        version=referral.version,
+        admitted_on=on or timezone.localdate(),
+        primary_clinician=clinician,
+    )
+
+
+def test_admission_orders_the_programs_admission_test(program, director, clinician, urine_panel):
+    services.testing_policy_update(
+        program=program,
+        actor=director,
+        expected_version=None,
+        admission_panel=urine_panel,
+        **POLICY,
+    )
+    episode = _admit(_referral(program), director, clinician)
+    order = TestOrder.objects.get(episode=episode)
+    assert (order.panel, order.reason, order.due_on) == (
+        urine_panel,
+        TestOrder.Reason.SCHEDULED,
+        timezone.localdate(),
+    )
+    assert order.ordered_by == director
+
+
+def test_a_late_recorded_admission_orders_the_test_for_today(
+    program, director, clinician, urine_panel
+):
+    services.testing_policy_update(
+        program=program,
+        actor=director,
+        expected_version=None,
+        admission_panel=urine_panel,
+        **POLICY,
+    )
+    referral = _referral(program)
+    referral.referred_on = timezone.localdate() - datetime.timedelta(days=5)
+    referral.save()
+    episode = _admit(referral, director, clinician, on=referral.referred_on)
+    assert TestOrder.objects.get(episode=episode).due_on == timezone.localdate()
+
+
+def test_no_admission_test_unless_the_program_asks(program, director, clinician, urine_panel):
+    episode = _admit(_referral(program), director, clinician)
+    assert not TestOrder.objects.filter(episode=episode).exists()
+
+
+def test_the_admission_panel_must_be_the_programs_own(program, other_program, director):
+    foreign = services.panels_seed_defaults(program=other_program, actor=director)[0]
+    with pytest.raises(ValidationError) as error:
+        services.testing_policy_update(
+            program=program,
+            actor=director,
+            expected_version=None,
+            admission_panel=foreign,
+            **POLICY,
+        )
+    assert "admission_panel" in error.value.message_dict
