@@ -231,12 +231,13 @@ def program_rates(user, program, since: date, until: date) -> Rates:
 
 def reconciliation_queue(user) -> QuerySet[LabMessage]:
     """Open laboratory messages of the user's programs. Those no program could be found for
-    (a command-line import without --program) may name anyone, so only program-wide roles
-    (directors) see them (42 CFR Part 2: one program's records are not another's)."""
+    (a command-line import without --program) may name anyone, so only those who run the
+    testing setup (directors) see them (42 CFR Part 2: one program's records are not
+    another's)."""
     from openiop.programs.selectors import programs_for
 
     mine = Q(program__in=programs_for(user))
-    if user.has_perm("participants.view_program_participants"):
+    if user.has_perm("drugtests.manage_testing_setup"):
         mine |= Q(program__isnull=True)
     return (
         LabMessage.objects.filter(
