@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 VENDOR := openiop/static/vendor
 HOST   ?= 127.0.0.1:8000
+# One test worker per core (pytest-xdist); a module's tests stay on one worker, so a module
+# that loads the demo loads it once. `make test PYTEST_ARGS=-n0` runs in one process.
+PYTEST_ARGS ?= -n auto --dist loadscope
 
 .PHONY: run test lint format install demo serve clean bench
 
