@@ -30,6 +30,9 @@ ALERT_LABELS: dict[str, str] = {
     "bam_use": "Substance use reported (BAM)",
     "bam_risk_high": "High risk factors (BAM)",
     "bam_protective_low": "Low protective factors (BAM)",
+    "check_in_self_harm_thoughts": "Thoughts of self-harm reported in a check-in",
+    "check_in_use_reported": "Use reported in a check-in",
+    "check_in_high_craving": "High craving reported in a check-in",
 }
 
 

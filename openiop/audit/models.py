@@ -115,6 +115,16 @@ class AuditAction(models.TextChoices):
     DISCHARGE_SETTINGS_CHANGED = "discharge_settings_changed", _("Discharge settings changed")
     # -- end discharge
     # Portal, consents, check-ins, journal, relapse-prevention plan
+    CONSENT_RECORDED = "consent_recorded", _("42 CFR Part 2 consent recorded")
+    CONSENT_REVOKED = "consent_revoked", _("42 CFR Part 2 consent revoked")
+    PORTAL_INVITED = "portal_invited", _("Invited to the portal")
+    PORTAL_ACCOUNT_CREATED = "portal_account_created", _("Portal account created from invitation")
+    PORTAL_VIEWED = "portal_viewed", _("Own record viewed in the portal")
+    FAMILY_DISCLOSURE = "family_disclosure", _("Shown to family under a consent")
+    CHECK_IN_RECORDED = "check_in_recorded", _("Daily check-in recorded")
+    JOURNAL_SAVED = "journal_saved", _("Journal entry saved")
+    RELAPSE_PLAN_SAVED = "relapse_plan_saved", _("Relapse-prevention plan saved")
+    PORTAL_SETTINGS_CHANGED = "portal_settings_changed", _("Portal settings changed")
     # -- end portal
 
 

@@ -80,11 +80,22 @@ class SessionTimeoutMiddleware:
         )
         logout(request)
         messages.info(request, _("You were signed out because your session timed out."))
-        response = redirect_to_login(request.path)
+        response = redirect_to_login(request.path, login_url=_login_url_for(request.path))
         if request.headers.get("HX-Request"):
             # An htmx request would swap the login page into a fragment: reload the page.
             return HttpResponseClientRedirect(response.url)
         return response
+
+
+def _login_url_for(path: str) -> str:
+    """Portal pages time out to the portal's sign-in page; everything else to the staff one."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        portal_root = reverse("portal:home")
+    except NoReverseMatch:
+        return settings.LOGIN_URL
+    return reverse("portal:login") if path.startswith(portal_root) else settings.LOGIN_URL
 
 
 class NoStoreMiddleware:

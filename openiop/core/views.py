@@ -8,6 +8,8 @@ from openiop.core.policy import authenticated
 @authenticated
 def home(request):
     user = request.user
+    if hasattr(user, "portal_account"):  # participants and family members: their portal
+        return redirect("portal:home")
     if user.has_perm("participants.view_participant"):
         return redirect("participants:caseload")
     if user.has_perm("audit.view_auditevent"):

@@ -279,3 +279,172 @@ class CareTeamMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+# --------------------------------------------------------------------------------------------
+# Portal accounts, invitations and 42 CFR Part 2 consents (issue 7: participant and family
+# portal). A family member's access hangs on an active consent, checked on every request.
+
+
+class ConsentCategory(models.TextChoices):
+    """What a consent may let the program share with its recipient (42 CFR 2.31(a)(3))."""
+
+    FAMILY_SESSIONS = (
+        "family_sessions",
+        _("Family sessions and workshops: when, where, how to join"),
+    )
+    ATTENDANCE_SUMMARY = "attendance_summary", _("Attendance summary (sessions attended or missed)")
+
+
+class PartTwoConsent(PublicIdModel, TimeStampedModel, VersionedModel):
+    """A participant's written consent to disclose to one named person (42 CFR 2.31).
+
+    Active only while every required element is present, it is not revoked and today is on
+    or before its expiry date (``participants.rules.consent_missing_elements``)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="part_two_consents"
+    )
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("program disclosing (the discloser)"),
+    )
+    recipient_name = models.CharField(_("recipient's full name"), max_length=120, blank=True)
+    recipient_relationship = models.CharField(
+        _("recipient's relationship to the participant"), max_length=60, blank=True
+    )
+    recipient_email = models.EmailField(_("recipient's e-mail"), blank=True)
+    purpose = models.CharField(_("purpose of the disclosure"), max_length=300, blank=True)
+    categories = models.JSONField(_("information that may be shared"), default=list, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    right_to_revoke_explained = models.BooleanField(
+        _("the participant was told of their right to revoke this consent"), default=False
+    )
+    signature_name = models.CharField(
+        _("signed by (participant's name as signed)"), max_length=120, blank=True
+    )
+    signed_on = models.DateField(_("date signed"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        permissions = [("manage_consent", "Can record and revoke 42 CFR Part 2 consents")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="consent_revocation_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(expires_on__isnull=True)
+                | Q(expires_on__gte=F("signed_on")),
+                name="consent_expires_after_signature",
+                violation_error_message=_("A consent cannot expire before it is signed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_name} ({self.purpose})"
+
+    @property
+    def missing_elements(self) -> list[str]:
+        from openiop.participants.rules import consent_missing_elements
+
+        return consent_missing_elements(self)
+
+    def is_active_on(self, day: date) -> bool:
+        from openiop.participants.rules import consent_is_active
+
+        return consent_is_active(self, day)
+
+    def covers(self, category: str, day: date) -> bool:
+        return self.is_active_on(day) and category in self.categories
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(ConsentCategory.choices)
+        return [str(labels.get(code, code)) for code in self.categories]
+
+
+class PortalAccountKind(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    FAMILY = "family", _("Family member or supporter")
+
+
+class PortalAccount(PublicIdModel, TimeStampedModel):
+    """Links a sign-in to the one participant it belongs to (their own, or as family)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="portal_account"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="portal_accounts"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=PortalAccountKind.choices)
+    consent = models.ForeignKey(
+        PartTwoConsent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portal_accounts",
+    )
+
+    class Meta:
+        permissions = [("invite_to_portal", "Can invite participants and family to the portal")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(kind="participant"),
+                name="portal_one_account_per_participant",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="participant", consent__isnull=True)
+                | Q(kind="family", consent__isnull=False),
+                name="portal_family_account_has_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_kind_display()})"
+
+
+class PortalInvitation(PublicIdModel, TimeStampedModel):
+    """A one-time sign-up link. Only a SHA-256 digest of its token is stored (AUTH-6)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="portal_invitations"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=PortalAccountKind.choices)
+    consent = models.ForeignKey(
+        PartTwoConsent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    email = models.EmailField(_("e-mail"))
+    full_name = models.CharField(_("name"), max_length=150)
+    token_digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="participant", consent__isnull=True)
+                | Q(kind="family", consent__isnull=False),
+                name="portal_invitation_family_has_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_kind_display()})"

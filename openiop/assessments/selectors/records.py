@@ -243,6 +243,12 @@ def due_for(participant, today: date, user) -> list:
     return [due for _episode, due in _due_for_episodes([episode], today)]
 
 
+def due_in_episode(episode, today: date) -> list:
+    """Measures due in one episode by its program's schedule, for callers that have already
+    decided the episode is theirs to show (the participant's own portal)."""
+    return [due for _episode, due in _due_for_episodes([episode], today)]
+
+
 def due_list_for(user, today: date) -> list[tuple]:
     """(episode, Due) for the active participants on the user's caseload, earliest first."""
     from openiop.participants.selectors import caseload_for

@@ -2,6 +2,10 @@
 (a participant's measures, alerts and assessments) and ``program_settings`` (what a program
 offers, when it is due, its own instruments, its level-of-care rules)."""
 
+from openiop.assessments.services.external_alerts import (
+    external_alert_acknowledge,
+    external_alert_raise,
+)
 from openiop.assessments.services.program_settings import (
     NAME_LENGTH,
     RESERVED_ALERTS,
@@ -29,6 +33,8 @@ __all__ = [
     "administration_submit",
     "alert_acknowledge",
     "dimensional_assessment_record",
+    "external_alert_acknowledge",
+    "external_alert_raise",
     "instrument_definition_add",
     "instrument_disable",
     "instrument_enable",

@@ -20,6 +20,7 @@ from openiop.accounts.roles import Role
 from openiop.participants import demo as participants_demo
 from openiop.participants.models import CareTeamMember, Episode, EpisodeStatus, Participant
 from openiop.programs.models import Program, ProgramMembership, ProgramPhase, Site
+from openiop.recovery import demo as recovery_demo
 
 # The clock runs two weeks past the demo's --today, so the checks also show that the demo is
 # dated from --today and not from the clock.
@@ -143,12 +144,13 @@ class TestTheLoadedDemo:
             assert all(
                 phase.target_weekly_hours <= program.maximum_weekly_hours for phase in phases
             )
-        assert Counter(role for user in User.objects.all() for role in user.roles) == STAFF_PER_ROLE
-        assert all(len(user.roles) == 1 for user in User.objects.all())
+        staff = User.objects.filter(portal_account__isnull=True)
+        assert Counter(role for user in staff for role in user.roles) == STAFF_PER_ROLE
+        assert all(len(user.roles) == 1 for user in staff)
         counselor = User.objects.get(groups__name=Role.COUNSELOR)
         assert counselor.requires_cosignature
         assert Role.CLINICIAN in counselor.supervisor.roles
-        assert ProgramMembership.objects.count() == User.objects.count() * 2
+        assert ProgramMembership.objects.count() == staff.count() * 2
 
     def test_demo_has_participants_at_every_stage_in_both_programs(self, demo_output):
         assert Participant.objects.count() == 60
@@ -217,12 +219,16 @@ class TestTheLoadedDemo:
             request = RequestFactory().post("/accounts/login/")
             user = authenticate(request=request, username=email, password=password)
             assert user is not None, email
+            if role.startswith("Portal:"):  # a participant's or family member's portal login
+                assert hasattr(user, "portal_account") and not user.roles
+                continue
             assert [str(Role(r).label) for r in user.roles] == [role.strip()]
 
     def test_the_demo_cast_are_the_only_accounts(self, demo_output):
         """AUTH-1: everyone signs in as themselves; no shared admin, root or test account."""
         users = User.objects.all()
-        assert {user.email for user in users} == {person.email for person in DEMO_STAFF}
+        portal = {recovery_demo.PARTICIPANT_EMAIL, recovery_demo.FAMILY_EMAIL}
+        assert {user.email for user in users} == {person.email for person in DEMO_STAFF} | portal
         assert all(user.email.endswith("@demo.openiop.org") for user in users)
         assert not users.filter(is_superuser=True).exists()
         assert not users.filter(is_staff=True).exists()

@@ -31,3 +31,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("kind", ["participant", "family"])
+def test_portal_accounts_land_in_the_portal(client, participant, episode, clinician, kind):
+    from openiop.accounts.tests.factories import UserFactory
+    from openiop.participants.models import PortalAccount
+    from openiop.portal.tests.conftest import link_family, make_consent
+
+    user = UserFactory(email=f"{kind}.portal@example.org")
+    if kind == "participant":
+        PortalAccount.objects.create(user=user, participant=participant, kind="participant")
+    else:
+        link_family(user, participant, make_consent(participant, episode, clinician))
+    client.force_login(user)
+    response = client.get(reverse("home"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0] == reverse("portal:home")
+    assert "Your account has no pages yet" not in response.content.decode()
+    assert "My caseload" not in response.content.decode()

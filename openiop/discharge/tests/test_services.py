@@ -632,7 +632,9 @@ def test_counselor_not_on_the_team_cannot_discharge(admitted, counselor):
     assert _discharge(admitted, counselor).author == counselor
 
 
-def test_readiness_and_discharge_figures_count_the_episodes_drug_tests(admitted, clinician, director):
+def test_readiness_and_discharge_figures_count_the_episodes_drug_tests(
+    admitted, clinician, director
+):
     from openiop.drugtests import services as drugtest_services
     from openiop.drugtests.tests.helpers import collected, screen
 
