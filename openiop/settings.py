@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "openiop.core",
     "openiop.accounts",
     "openiop.audit",
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "openiop.core.middleware.SessionTimeoutMiddleware",  # after messages: it leaves one

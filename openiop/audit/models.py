@@ -125,6 +125,10 @@ class AuditAction(models.TextChoices):
     JOURNAL_SAVED = "journal_saved", _("Journal entry saved")
     RELAPSE_PLAN_SAVED = "relapse_plan_saved", _("Relapse-prevention plan saved")
     PORTAL_SETTINGS_CHANGED = "portal_settings_changed", _("Portal settings changed")
+    PORTAL_TOTP_ENABLED = "portal_totp_enabled", _("Two-step sign-in turned on")
+    PORTAL_TOTP_DISABLED = "portal_totp_disabled", _("Two-step sign-in turned off")
+    PORTAL_TOTP_ACCEPTED = "portal_totp_accepted", _("Two-step sign-in code accepted")
+    PORTAL_TOTP_REFUSED = "portal_totp_refused", _("Two-step sign-in code refused")
     # -- end portal
 
 

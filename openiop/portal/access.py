@@ -7,12 +7,17 @@ A portal page serves one of two kinds of account, found through ``PortalAccount`
 Anyone else (staff, an unlinked account, a family member on a participant page) gets 404,
 the same as "does not exist" (AZ-4), and the attempt is audited. Objects named in URLs are
 looked up among the signed-in participant's own records only.
+
+An account that turned two-step sign-in on and has given only its password this session is
+sent to the code page before any portal page opens (``second_step``): only sign-in, sign-out,
+the invitation link and the code page itself are reached without the code.
 """
 
 from dataclasses import dataclass
 from functools import wraps
 from uuid import UUID
 
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse_lazy
@@ -28,9 +33,11 @@ from openiop.participants.models import (
     PortalAccount,
     PortalAccountKind,
 )
+from openiop.portal import two_step
 
 PARTICIPANT_POLICY = "portal:participant"
 FAMILY_POLICY = "portal:family"
+ACCOUNT_POLICY = "portal:account"
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,15 @@ def family_for(user, category: str | None = None) -> PortalUser:
     return PortalUser(account, account.participant, current_episode(account.participant))
 
 
+def account_for(user) -> PortalUser:
+    """Either kind of portal account, for pages about the account itself (two-step sign-in):
+    a participant, or a family member whose consent is active today; anyone else 404."""
+    account = portal_account(user)
+    if account is not None and account.kind == PortalAccountKind.FAMILY:
+        return family_for(user)
+    return participant_for(user)
+
+
 def own_object(portal_user: PortalUser, queryset: QuerySet, public_id: UUID | str):
     """An object of the signed-in participant's (by its ``participant``); else 404, audited."""
     found = queryset.filter(participant=portal_user.participant, public_id=public_id).first()
@@ -126,6 +142,7 @@ def record_view(portal_user: PortalUser, target=None, *, page: str) -> None:
 # Anonymous visitors to a portal page sign in on the portal's own page (Django's
 # LoginRequiredMiddleware reads a view's ``login_url``).
 PORTAL_LOGIN_URL = reverse_lazy("portal:login")
+PORTAL_VERIFY_URL = reverse_lazy("portal:verify")
 
 
 def portal_sign_in(view):
@@ -134,10 +151,24 @@ def portal_sign_in(view):
     return view
 
 
+def second_step(view):
+    """Send a password-only session of an account with two-step sign-in on to the code page
+    (then back here). Nothing of the page runs before the code is given."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if two_step.needs_code(request.user):
+            return redirect_to_login(request.get_full_path(), login_url=PORTAL_VERIFY_URL)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def participant_page(view):
     """A participant's page: ``view(request, me, ...)``. Declares its policy (AZ-1)."""
 
     @wraps(view)
+    @second_step
     def wrapper(request, *args, **kwargs):
         return view(request, participant_for(request.user), *args, **kwargs)
 
@@ -150,6 +181,7 @@ def family_page(category: str | None = None):
 
     def decorator(view):
         @wraps(view)
+        @second_step
         def wrapper(request, *args, **kwargs):
             return view(request, family_for(request.user, category), *args, **kwargs)
 
@@ -157,3 +189,15 @@ def family_page(category: str | None = None):
         return portal_sign_in(wrapper)
 
     return decorator
+
+
+def account_page(view):
+    """A page about the signed-in portal account itself, for participants and family."""
+
+    @wraps(view)
+    @second_step
+    def wrapper(request, *args, **kwargs):
+        return view(request, account_for(request.user), *args, **kwargs)
+
+    setattr(wrapper, POLICY_ATTRIBUTE, ACCOUNT_POLICY)
+    return portal_sign_in(wrapper)

@@ -110,3 +110,55 @@ class PlanAddForm(BootstrapFormMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         self.style_fields()
+
+
+class CodeForm(BootstrapFormMixin, forms.Form):
+    """A 6-digit code from an authenticator app (spaces allowed, as apps show them)."""
+
+    code = forms.CharField(
+        label=_("6-digit code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": r"[0-9 ]*",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+        help_text=_("Open your authenticator app and type the code it shows for OpenIOP."),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isdigit():
+            raise forms.ValidationError(_("Enter the 6 digits your app shows."))
+        return code
+
+
+class TurnOffForm(CodeForm):
+    """Turning two-step sign-in off: a current code, or the password when the phone is gone."""
+
+    password = forms.CharField(
+        label=_("Or your password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("If you no longer have the app, your password will do."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+
+    def clean_code(self):
+        if not self.cleaned_data.get("code", "").strip():
+            return ""
+        return super().clean_code()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("code") and not cleaned.get("password"):
+            raise forms.ValidationError(_("Enter a current code or your password."))
+        return cleaned

@@ -4,12 +4,15 @@ or selector, and render; who may see what is portal/access.py's job."""
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
 
 from openiop.accounts.views import LoginView
 from openiop.assessments import services as assessment_services
@@ -23,8 +26,15 @@ from openiop.core.middleware import session_mark_started
 from openiop.core.policy import authenticated, public
 from openiop.participants import portal_services
 from openiop.participants.models import ConsentCategory, PortalAccountKind
-from openiop.portal import access, selectors
-from openiop.portal.forms import CheckInForm, JournalForm, PlanAddForm, SetPasswordForm
+from openiop.portal import access, selectors, two_step
+from openiop.portal.forms import (
+    CheckInForm,
+    CodeForm,
+    JournalForm,
+    PlanAddForm,
+    SetPasswordForm,
+    TurnOffForm,
+)
 from openiop.recovery import rules as recovery_rules
 from openiop.recovery import selectors as recovery_selectors
 from openiop.recovery import services as recovery_services
@@ -53,6 +63,13 @@ class PortalLoginView(LoginView):
 
     def get_default_redirect_url(self):
         return reverse("portal:home")
+
+    def get_success_url(self):
+        """With two-step sign-in on, the password leads to the code page first."""
+        url = super().get_success_url()
+        if two_step.needs_code(self.request.user):
+            return redirect_to_login(url, login_url=access.PORTAL_VERIFY_URL).url
+        return url
 
 
 login = public(PortalLoginView.as_view())
@@ -95,9 +112,41 @@ def accept(request, token):
     )
 
 
+def _next_url(request) -> str:
+    """Where to go after the code: the page asked for, if it is one of ours."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if allowed else reverse("portal:home")
+
+
+@access.portal_sign_in
+@authenticated
+def verify(request):
+    """The second step of signing in, for accounts with two-step sign-in on. A session that
+    gives a current code stays verified until it ends (sign-out or time-out)."""
+    next_url = _next_url(request)
+    if not two_step.needs_code(request.user):
+        return redirect(next_url)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = two_step.totp_sign_in(actor=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session.cycle_key()  # a new session id for the stronger sign-in
+            otp_login(request, device)
+            return redirect(next_url)
+    status = 400 if form.errors else 200
+    return render(request, "portal/verify.html", {"form": form, "next": next_url}, status=status)
+
+
 @require_GET
 @access.portal_sign_in
 @authenticated
+@access.second_step
 def home(request):
     """Where a portal account lands: participants on Today, family on their page."""
     account = access.portal_account(request.user)
@@ -341,3 +390,57 @@ def family(request, me):
         "crisis_line": recovery_rules.DEFAULT_CRISIS_LINE,
     }
     return _render(request, me, "portal/family.html", context, page="family")
+
+
+# ----------------------------------------------------------------------------- account
+
+
+@access.account_page
+def two_step_settings(request, me):
+    """Turn two-step sign-in on (scan, then confirm with a code) or off (a code or the
+    password). Each action is one service; the page shows where the account stands."""
+    code_form, off_form = CodeForm(), TurnOffForm()
+    action = request.POST.get("action") if request.method == "POST" else None
+    problems = []
+    try:
+        if action == "start":
+            two_step.totp_setup_start(actor=request.user)
+            return redirect("portal:two_step")
+        if action == "enable":
+            code_form = CodeForm(request.POST)
+            if code_form.is_valid():
+                device = two_step.totp_enable(
+                    actor=request.user, code=code_form.cleaned_data["code"]
+                )
+                otp_login(request, device)  # this session has just shown a code
+                messages.success(request, _("Two-step sign-in is on."))
+                return redirect("portal:two_step")
+        elif action == "disable":
+            off_form = TurnOffForm(request.POST)
+            if off_form.is_valid():
+                two_step.totp_disable(actor=request.user, **off_form.cleaned_data)
+                messages.success(request, _("Two-step sign-in is off."))
+                return redirect("portal:two_step")
+        elif action is not None:
+            problems.append(_("Choose one of the buttons on this page."))
+    except ValidationError as error:
+        form = {"enable": code_form, "disable": off_form}.get(action)
+        if form is not None and form.is_bound:
+            add_service_errors(form, error)
+        else:
+            problems.extend(error.messages)
+    device = two_step.confirmed_device(request.user)
+    pending = None if device else two_step.pending_device(request.user)
+    context = {
+        "me": me,
+        "nav": "two_step",
+        "is_on": device is not None,
+        "pending": pending,
+        "qr_code": two_step.qr_code_data_uri(pending) if pending else "",
+        "typed_key": two_step.typed_key(pending) if pending else "",
+        "code_form": code_form,
+        "off_form": off_form,
+        "problems": problems,
+    }
+    refused = problems or code_form.errors or off_form.errors
+    return render(request, "portal/two_step.html", context, status=400 if refused else 200)

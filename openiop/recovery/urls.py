@@ -15,5 +15,10 @@ urlpatterns = [
     path("participants/<uuid:public_id>/portal/consents/", views.consent_add, name="consent_add"),
     path("participants/<uuid:public_id>/portal/invite/", views.invite, name="invite"),
     path("consents/<uuid:public_id>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path(
+        "portal-accounts/<uuid:public_id>/two-step-off/",
+        views.two_step_off,
+        name="two_step_off",
+    ),
     path("settings/portal/", views.portal_settings, name="settings"),
 ]

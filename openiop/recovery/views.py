@@ -3,12 +3,14 @@ the relapse-prevention plan), the Portal tab (consents and invitations), portal 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openiop.assessments.forms import AcknowledgeForm
 from openiop.assessments.models import ClinicalAlert
@@ -146,8 +148,10 @@ def _portal_page(
         consent.active_today = consent.is_active_on(today)
     context.update(
         consents=consents,
-        accounts=PortalAccount.objects.filter(participant=participant).select_related(
-            "user", "consent"
+        accounts=PortalAccount.objects.filter(participant=participant)
+        .select_related("user", "consent")
+        .annotate(
+            has_two_step=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
         ),
         invitations=PortalInvitation.objects.filter(
             participant=participant, used_at__isnull=True, expires_at__gt=timezone.now()
@@ -297,3 +301,28 @@ def portal_settings(request):
         {"nav": "portal_settings", "form": form, "program": program, "programs": programs},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@requires(*INVITE)
+def two_step_off(request, public_id):
+    """A participant or family member lost their phone: turn their two-step sign-in off so
+    they can sign in with the password (and turn it on anew)."""
+    from openiop.portal import two_step
+
+    account = access.access_participant_object(
+        request.user,
+        PortalAccount.objects.select_related("user"),
+        public_id,
+        action=None,
+        episode_field=None,
+    )
+    try:
+        removed = two_step.totp_reset(actor=request.user, account_email=account.user.email)
+    except ValidationError:
+        raise Http404 from None
+    if removed:
+        messages.success(request, _("Two-step sign-in is off for this account."))
+    else:
+        messages.info(request, _("This account had no two-step sign-in."))
+    return redirect("recovery:portal_access", public_id=account.participant.public_id)

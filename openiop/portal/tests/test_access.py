@@ -217,13 +217,14 @@ def test_portal_accounts_reach_no_staff_chart_page(
             assert response.status_code in (403, 404), route
 
 
-SIGN_IN_ROUTES = {"portal:login", "portal:logout", "portal:accept", "portal:home"}
+SIGN_IN_ROUTES = {"portal:login", "portal:logout", "portal:accept", "portal:home", "portal:verify"}
+ACCOUNT_PAGES = {"portal:two_step"}  # tried by every persona in test_two_step.py
 
 
 def test_every_portal_route_is_tried_here():
     reverse_dict = get_resolver().namespace_dict["portal"][1].reverse_dict
     names = {f"portal:{n}" for n in reverse_dict if isinstance(n, str)}
-    assert names == set(PAGES) | {FAMILY_PAGE} | SIGN_IN_ROUTES
+    assert names == set(PAGES) | {FAMILY_PAGE} | SIGN_IN_ROUTES | ACCOUNT_PAGES
 
 
 @pytest.mark.parametrize(

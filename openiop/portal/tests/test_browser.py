@@ -1,11 +1,14 @@
 """On a phone-sized screen (390x844) in Debian's chromium, by labels and roles: a participant
 signs in, checks in, completes a PHQ-9 and writes a journal entry; a family member with
-consent sees the family session schedule."""
+consent sees the family session schedule; a participant turns on two-step sign-in and signs in
+with a code."""
 
 import datetime
+from base64 import b32decode
 
 import pytest
 from django.utils import timezone
+from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from conftest import screenshot
@@ -100,3 +103,35 @@ def test_a_family_member_with_consent_sees_the_family_session_schedule(
     expect(schedule.get_by_role("listitem")).to_have_count(2)
     expect(page.get_by_role("region", name="Attendance")).to_be_visible()
     screenshot(page, "portal-family")
+
+
+def _code(typed_key: str, *, steps_ahead: int = 0) -> str:
+    """What an authenticator app shows for ``typed_key`` (real time: the server's clock)."""
+    key = b32decode(typed_key.replace(" ", "") + "=" * (-len(typed_key.replace(" ", "")) % 8))
+    return f"{totp(key, drift=steps_ahead):06d}"
+
+
+def test_a_participant_turns_on_two_step_sign_in_and_signs_in_with_a_code(
+    browser, live_server, participant_user, participant, password
+):
+    page = _sign_in(browser, live_server, participant_user, password)
+    page.get_by_role("link", name="Two-step sign-in").click()
+    page.get_by_role("button", name="Set up two-step sign-in").click()
+    expect(
+        page.get_by_role("img", name="QR code to scan with your authenticator app")
+    ).to_be_visible()
+    typed_key = page.locator("#typed-key").inner_text()
+    screenshot(page, "portal-two-step-setup")
+    page.get_by_label("6-digit code").fill(_code(typed_key))
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    expect(page.get_by_text("Two-step sign-in is on.", exact=True)).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("E-mail address").fill(participant_user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    page.get_by_label("6-digit code").fill(_code(typed_key, steps_ahead=1))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="To do")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

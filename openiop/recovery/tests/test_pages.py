@@ -72,14 +72,33 @@ MATRIX = {
     "recovery:consent_revoke": ("post", "consent",    {"expected_version": "1"}, (302, 302, 302, 404, 302, 403, 403, 404, 403, 403)),  # noqa: E501
     "recovery:invite":        ("post", "participant", {"full_name": "Alex Doe", "email": "alex@example.org"}, (302, 200, 200, 404, 200, 403, 403, 404, 403, 403)),  # noqa: E501
     "recovery:settings":      ("get",  None,          None,                   (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)),  # noqa: E501
+    "recovery:two_step_off":  ("post", "portal_account", None,                (302, 302, 302, 404, 302, 403, 403, 404, 403, 403)),  # noqa: E501
 }
 # fmt: on
 
 
+@pytest.fixture
+def portal_account(participant, consent):
+    """A family member's portal account under the consent, with two-step sign-in on."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from openiop.accounts.tests.factories import UserFactory
+    from openiop.participants.models import PortalAccount
+
+    user = UserFactory(email="portal.person@example.org")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return PortalAccount.objects.create(
+        user=user, participant=participant, kind="family", consent=consent
+    )
+
+
 def _state(alert, consent):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     alert.refresh_from_db()
     consent.refresh_from_db()
     return {
+        "two_step": TOTPDevice.objects.filter(confirmed=True).exists(),
         "plan": RelapsePreventionPlan.objects.exists(),
         "acknowledged": not alert.is_open,
         "consents": PartTwoConsent.objects.count(),
@@ -94,6 +113,7 @@ CHANGES = {
     "recovery:consent_add": "consents",
     "recovery:consent_revoke": "revoked",
     "recovery:invite": "invited",
+    "recovery:two_step_off": "two_step",
 }
 
 
@@ -105,7 +125,9 @@ CHANGES = {
         for i, persona in enumerate(PERSONAS)
     ],
 )
-def test_access_matrix(client, as_persona, request, route, persona, expected, alert, consent):
+def test_access_matrix(
+    client, as_persona, request, route, persona, expected, alert, consent, portal_account
+):
     method, obj_name, data, _statuses = MATRIX[route]
     obj = request.getfixturevalue(obj_name) if obj_name else None
     before = _state(alert, consent)
@@ -272,3 +294,21 @@ def test_staff_edit_the_relapse_plan_with_optimistic_locking(client, clinician, 
     response = client.post(url, {"expected_version": "0", "triggers": "Overwrite"})
     assert response.status_code == 400
     assert RelapsePreventionPlan.objects.get().triggers == "Payday"
+
+
+def test_staff_turn_off_a_lost_phones_two_step_sign_in(
+    client, clinician, participant, portal_account
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(clinician)
+    tab = reverse("recovery:portal_access", args=[participant.public_id])
+    page = client.get(tab).content.decode()
+    assert "two-step sign-in on" in page
+    response = client.post(reverse("recovery:two_step_off", args=[portal_account.public_id]))
+    assert response.url == tab
+    assert not TOTPDevice.objects.filter(user=portal_account.user).exists()
+    event = AuditEvent.objects.filter(action=AuditAction.PORTAL_TOTP_DISABLED).get()
+    assert (event.actor, event.participant) == (clinician, participant)
+    assert event.details == {"confirmed_with": "staff_reset"}
+    assert "two-step sign-in on" not in client.get(tab).content.decode()
