@@ -163,7 +163,9 @@ def participant_change_history(participant: Participant, user) -> list[Change]:
         sources.append((episode.history.all(), _("Episode: %(p)s") % {"p": episode.program}))
     kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     for history, label in sources:
-        records = list(history.select_related("history_user").order_by("history_date"))
+        # In the order the saves happened (history_id), not by timestamp: two saves can share
+        # a timestamp on a coarse clock, or a clock can step back, and before/after must pair.
+        records = list(history.select_related("history_user").order_by("history_id"))
         previous = None
         for record in records:
             fields = []

@@ -270,3 +270,29 @@ def test_the_close_form_preselects_no_reason(client, clinician, program):
     client.force_login(clinician)
     html = client.get(reverse("participants:close", args=[referral.public_id])).content.decode()
     assert '<option value="" selected>' in html
+
+
+def test_history_keeps_the_order_of_saves_made_in_the_same_instant(director, participant):
+    """Two saves can share a timestamp (a coarse clock): before/after still pair up in the
+    order the saves happened."""
+    import time_machine
+
+    from openiop.participants import services
+    from openiop.participants.selectors import participant_change_history
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        for language in ["Spanish", "French", "Portuguese"]:
+            participant.refresh_from_db()
+            services.participant_update(
+                actor=director,
+                participant=participant,
+                version=participant.version,
+                primary_language=language,
+            )
+    pairs = {
+        (old, new)
+        for change in participant_change_history(participant, director)
+        for _field, old, new in change.fields
+        if _field == "primary language"
+    }
+    assert pairs == {("English", "Spanish"), ("Spanish", "French"), ("French", "Portuguese")}
