@@ -448,7 +448,7 @@ class AlumniGroup(PublicIdModel, TimeStampedModel):
 
 class AlumniMembership(PublicIdModel, TimeStampedModel):
     """A former participant in an alumni group. ``has_portal_opt_in``: they asked to keep
-    portal access to alumni events (stored now; the portal arrives later)."""
+    portal access to alumni events (the portal's *Alumni events* page)."""
 
     group = models.ForeignKey(AlumniGroup, on_delete=models.PROTECT, related_name="memberships")
     participant = models.ForeignKey(

@@ -473,3 +473,21 @@ def followup_worklist(user, today: date) -> list[FollowUpRow]:
                 )
             )
     return sorted(rows, key=lambda row: (row.due_on, row.discharge.participant.legal_last_name))
+
+
+def alumni_events_for_portal(participant, today: date):
+    """Upcoming events of the alumni groups where ``participant`` opted in to keep portal
+    access (``AlumniMembership.has_portal_opt_in``), soonest first; None when they have no
+    such membership (the portal page is then not theirs)."""
+    from openiop.discharge.models import AlumniEvent, AlumniMembership
+
+    groups = AlumniMembership.objects.filter(
+        participant=participant, has_portal_opt_in=True, group__is_active=True
+    ).values("group")
+    if not groups.exists():
+        return None
+    return list(
+        AlumniEvent.objects.filter(group__in=groups, held_on__gte=today)
+        .select_related("group")
+        .order_by("held_on", "title")
+    )

@@ -21,5 +21,6 @@ urlpatterns = [
     path("journal/<uuid:public_id>/", views.journal_entry, name="journal_entry"),
     path("plan/", views.relapse_plan, name="relapse_plan"),
     path("resources/", views.resources, name="resources"),
+    path("alumni/", views.alumni, name="alumni"),
     path("family/", views.family, name="family"),
 ]

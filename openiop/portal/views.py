@@ -162,9 +162,31 @@ def home(request):
 
 @require_GET
 @access.participant_page
+def alumni(request, me):
+    """Alumni events, for former participants who opted in to keep portal access to them."""
+    from openiop.discharge.selectors import alumni_events_for_portal
+
+    events = alumni_events_for_portal(me.participant, timezone.localdate())
+    if events is None:
+        access.deny(request.user, participant=me.participant)
+    return _render(request, me, "portal/alumni.html", {"events": events}, page="alumni")
+
+
+@require_GET
+@access.participant_page
 def today(request, me):
-    data = selectors.today_for(me, timezone.localdate())
-    return _render(request, me, "portal/today.html", {"data": data}, page="today")
+    from openiop.discharge.selectors import alumni_events_for_portal
+
+    today = timezone.localdate()
+    data = selectors.today_for(me, today)
+    alumni_events = alumni_events_for_portal(me.participant, today)
+    return _render(
+        request,
+        me,
+        "portal/today.html",
+        {"data": data, "alumni_events": alumni_events},
+        page="today",
+    )
 
 
 @require_GET

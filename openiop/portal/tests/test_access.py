@@ -219,12 +219,13 @@ def test_portal_accounts_reach_no_staff_chart_page(
 
 SIGN_IN_ROUTES = {"portal:login", "portal:logout", "portal:accept", "portal:home", "portal:verify"}
 ACCOUNT_PAGES = {"portal:two_step"}  # tried by every persona in test_two_step.py
+ALUMNI_PAGES = {"portal:alumni"}  # tried by every persona in test_alumni.py
 
 
 def test_every_portal_route_is_tried_here():
     reverse_dict = get_resolver().namespace_dict["portal"][1].reverse_dict
     names = {f"portal:{n}" for n in reverse_dict if isinstance(n, str)}
-    assert names == set(PAGES) | {FAMILY_PAGE} | SIGN_IN_ROUTES | ACCOUNT_PAGES
+    assert names == set(PAGES) | {FAMILY_PAGE} | SIGN_IN_ROUTES | ACCOUNT_PAGES | ALUMNI_PAGES
 
 
 @pytest.mark.parametrize(
