@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "openiop.discharge",
     "openiop.recovery",
     "openiop.portal",
+    "openiop.reports",
 ]
 
 MIDDLEWARE = [

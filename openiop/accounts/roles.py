@@ -71,6 +71,11 @@ _PORTAL_INVITE = ["participants.invite_to_portal"]
 _CONSENT = ["participants.manage_consent"]
 _RECOVERY_SEE = ["recovery.see_checkins"]
 _RECOVERY_SETUP = ["recovery.manage_recovery_settings"]
+# Reports: the program dashboard, clinician report and de-identified exports; lists and exports
+# that name participants; clinicians' reports on their own caseload.
+_REPORTS = ["reports.view_program_reports"]
+_REPORTS_IDENTIFIED = ["reports.export_identified"]
+_REPORTS_OWN = ["reports.view_own_caseload_report"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROGRAM_DIRECTOR: [
@@ -108,6 +113,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CONSENT,
         *_RECOVERY_SEE,
         *_RECOVERY_SETUP,
+        *_REPORTS,
+        *_REPORTS_IDENTIFIED,
     ],
     Role.CLINICIAN: [
         *_CLINICAL,
@@ -130,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PORTAL_INVITE,
         *_CONSENT,
         *_RECOVERY_SEE,
+        *_REPORTS_OWN,
     ],
     Role.COUNSELOR: [
         *_CLINICAL,
@@ -148,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PORTAL_INVITE,
         *_CONSENT,
         *_RECOVERY_SEE,
+        *_REPORTS_OWN,
     ],
     Role.PRESCRIBER: [
         *_CLINICAL,
@@ -158,6 +167,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DRUGTEST_ORDER,
         *_DRUGTEST_COLLECT,
         *_RECOVERY_SEE,
+        *_REPORTS_OWN,
     ],
     Role.NURSE_TECHNICIAN: [
         *_CLINICAL,
@@ -184,7 +194,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CONSENT,
     ],
     Role.BILLING: [],
-    Role.COMPLIANCE_AUDITOR: ["audit.view_auditevent"],
+    Role.COMPLIANCE_AUDITOR: ["audit.view_auditevent", *_REPORTS],
 }
 
 

@@ -130,6 +130,10 @@ class AuditAction(models.TextChoices):
     PORTAL_TOTP_ACCEPTED = "portal_totp_accepted", _("Two-step sign-in code accepted")
     PORTAL_TOTP_REFUSED = "portal_totp_refused", _("Two-step sign-in code refused")
     # -- end portal
+    # Reports
+    REPORT_VIEWED = "report_viewed", _("Report viewed")
+    REPORT_EXPORTED = "report_exported", _("Report exported")
+    # -- end reports
 
 
 class AuditOutcome(models.TextChoices):

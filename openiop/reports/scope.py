@@ -1,0 +1,64 @@
+"""Which episodes a report covers: programs, dates, site, track, and whose caseload.
+
+A scope is built by ``access.report_scope()`` from what the user may see; selectors take it as
+it is and never widen it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from openiop.participants.models import CareTeamMember, Episode
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    program_ids: tuple[int, ...]
+    start: date
+    end: date  # inclusive
+    today: date
+    site_id: int | None = None
+    track_id: int | None = None
+    clinician_id: int | None = None  # set: only episodes this person treats
+
+    @property
+    def as_of(self) -> date:
+        """The last day figures can know about: the end of the range, or today if sooner."""
+        return min(self.end, self.today)
+
+    def episodes(self) -> QuerySet[Episode]:
+        """Admitted episodes of the scope's programs (and site, track, clinician), any dates."""
+        from openiop.scheduling.models import GroupEnrollment, ParticipantPreferences
+
+        episodes = Episode.objects.filter(
+            program_id__in=self.program_ids, admitted_on__isnull=False
+        )
+        if self.site_id is not None:
+            episodes = episodes.filter(program__site_id=self.site_id)
+        if self.track_id is not None:
+            enrolled = GroupEnrollment.objects.filter(
+                episode=OuterRef("pk"), offering__track_id=self.track_id
+            )
+            prefers = ParticipantPreferences.objects.filter(
+                episode=OuterRef("pk"), preferred_track_id=self.track_id
+            )
+            episodes = episodes.filter(Q(Exists(enrolled)) | Q(Exists(prefers)))
+        if self.clinician_id is not None:
+            on_team = CareTeamMember.objects.filter(
+                episode=OuterRef("pk"), user_id=self.clinician_id
+            )
+            episodes = episodes.filter(Q(primary_clinician_id=self.clinician_id) | Exists(on_team))
+        return episodes
+
+    def episode_ids(self) -> QuerySet:
+        """The scope's episodes as a subquery, for ``episode_id__in=``."""
+        return self.episodes().values("pk")
+
+    def in_care_during(self, start: date, end: date) -> Q:
+        """Episodes admitted on or before ``end`` and not discharged before ``start``."""
+        return Q(admitted_on__lte=end) & (
+            Q(discharged_on__isnull=True) | Q(discharged_on__gte=start)
+        )

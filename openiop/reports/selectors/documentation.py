@@ -1,0 +1,194 @@
+"""Documentation timeliness: notes signed in time, plans written and reviewed on time."""
+
+from __future__ import annotations
+
+from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext as _
+
+from openiop.notes.models import GroupNote, NoteStatus, ProgressNote
+from openiop.notes.rules import DEFAULTS as NOTE_DEFAULTS
+from openiop.plans.models import PlanVersion
+from openiop.plans.rules import DEFAULTS as PLAN_DEFAULTS
+from openiop.reports.dbfunctions import DaysBetween
+from openiop.reports.scope import ReportScope
+from openiop.reports.selectors._common import definition
+from openiop.reports.tables import Column, Table, percent
+
+
+def _allowed_days(program_path: str, field: str, default_hours: int):
+    """The program's note policy hours as whole calendar days after the date of service
+    (24 hours -> 1 day, 72 -> 3), in SQL."""
+    hours = Coalesce(
+        F(f"{program_path}note_policy__{field}"), Value(default_hours), output_field=IntegerField()
+    )
+    return (hours + 23) / 24
+
+
+def _note_counts(notes, program_path: str) -> dict:
+    notes = notes.annotate(
+        delay=DaysBetween(TruncDate("signed_at"), F("service_on")),
+        flag_days=_allowed_days(program_path, "flag_after_hours", NOTE_DEFAULTS.flag_after_hours),
+        overdue_days=_allowed_days(
+            program_path, "overdue_after_hours", NOTE_DEFAULTS.overdue_after_hours
+        ),
+    )
+    signed = Q(status=NoteStatus.SIGNED)
+    return notes.aggregate(
+        total=Count("pk"),
+        signed=Count("pk", filter=signed),
+        within_flag=Count("pk", filter=signed & Q(delay__lte=F("flag_days"))),
+        within_overdue=Count("pk", filter=signed & Q(delay__lte=F("overdue_days"))),
+    )
+
+
+def note_timeliness(scope: ReportScope) -> Table:
+    """Notes with a date of service in the range (up to today): individual progress notes of
+    the scope's episodes, and group notes of the scope's programs with at least one attendee
+    in scope. In time and before overdue follow the program's note policy (by default 24 and 72
+    hours), counted in calendar days after the date of service: 24 hours means signed on the day
+    of service or the next day, 72 hours within three days. Unsigned notes count in the total
+    and in neither share."""
+    progress = ProgressNote.objects.filter(
+        episode_id__in=scope.episode_ids(),
+        service_on__gte=scope.start,
+        service_on__lte=scope.as_of,
+    )
+    groups = GroupNote.objects.filter(
+        program_id__in=scope.program_ids,
+        service_on__gte=scope.start,
+        service_on__lte=scope.as_of,
+        pk__in=GroupNote.objects.filter(attendees__episode_id__in=scope.episode_ids()).values("pk"),
+    )
+    rows = []
+    totals = [0, 0, 0, 0]
+    for label, counts in (
+        (_("Individual notes"), _note_counts(progress, "episode__program__")),
+        (_("Group notes"), _note_counts(groups, "program__")),
+    ):
+        values = [
+            counts["total"],
+            counts["signed"],
+            counts["within_flag"],
+            counts["within_overdue"],
+        ]
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        rows.append(_note_row(label, values))
+    rows.append(_note_row(_("All notes"), totals))
+    return Table(
+        key="notes",
+        title=_("Notes signed on time"),
+        definition=definition(note_timeliness),
+        columns=(
+            Column("kind", _("Notes")),
+            Column("total", _("Services documented"), "number"),
+            Column("unsigned", _("Still unsigned"), "number"),
+            Column("in_time", _("Signed in time (%)"), "percent"),
+            Column("before_overdue", _("Signed before overdue (%)"), "percent"),
+        ),
+        rows=tuple(rows),
+    )
+
+
+def _note_row(label, values) -> tuple:
+    total, signed, within_flag, within_overdue = values
+    return (
+        str(label),
+        total,
+        total - signed,
+        percent(within_flag, total),
+        percent(within_overdue, total),
+    )
+
+
+def plan_timeliness(scope: ReportScope) -> Table:
+    """Plan versions signed in the range, of the scope's episodes. An initial plan is on time
+    when signed within the program's initial-plan days of admission (default 7); a review when
+    signed within the program's review interval (default 30 days) of the previous signed
+    version. Overdue now: episodes in care on the report's last day with no signed plan past
+    the initial-plan days, or whose last signed version is older than the review interval."""
+    policy = "episode__program__plan_policy__"
+    initial_days = Coalesce(F(f"{policy}initial_plan_days"), Value(PLAN_DEFAULTS.initial_plan_days))
+    interval = Coalesce(
+        F(f"{policy}review_interval_days"), Value(PLAN_DEFAULTS.review_interval_days)
+    )
+    previous = PlanVersion.objects.filter(
+        plan=OuterRef("plan"), status=PlanVersion.Status.SIGNED, number__lt=OuterRef("number")
+    ).order_by("-number")
+    versions = (
+        PlanVersion.objects.filter(
+            episode_id__in=scope.episode_ids(),
+            status=PlanVersion.Status.SIGNED,
+            signed_at__date__gte=scope.start,
+            signed_at__date__lte=scope.as_of,
+        )
+        .annotate(
+            signed_on=TruncDate("signed_at"),
+            previous_on=TruncDate(Subquery(previous.values("signed_at")[:1])),
+        )
+        .annotate(
+            since_admission=DaysBetween(F("signed_on"), F("episode__admitted_on")),
+            since_previous=DaysBetween(F("signed_on"), F("previous_on")),
+        )
+    )
+    initial = Q(previous_on__isnull=True)
+    counts = versions.aggregate(
+        initial=Count("pk", filter=initial),
+        initial_on_time=Count("pk", filter=initial & Q(since_admission__lte=initial_days)),
+        reviews=Count("pk", filter=~initial),
+        reviews_on_time=Count("pk", filter=~initial & Q(since_previous__lte=interval)),
+    )
+    overdue = _plans_overdue(scope)
+    return Table(
+        key="plans",
+        title=_("Treatment plans on time"),
+        definition=definition(plan_timeliness),
+        columns=(
+            Column("kind", _("Plans")),
+            Column("signed", _("Signed in the range"), "number"),
+            Column("on_time", _("On time"), "number"),
+            Column("share", _("On time (%)"), "percent"),
+            Column("overdue", _("Overdue now"), "number"),
+        ),
+        rows=(
+            (
+                str(_("Initial plans")),
+                counts["initial"],
+                counts["initial_on_time"],
+                percent(counts["initial_on_time"], counts["initial"]),
+                overdue["missing"],
+            ),
+            (
+                str(_("Reviews")),
+                counts["reviews"],
+                counts["reviews_on_time"],
+                percent(counts["reviews_on_time"], counts["reviews"]),
+                overdue["review"],
+            ),
+        ),
+    )
+
+
+def _plans_overdue(scope: ReportScope) -> dict:
+    day = scope.as_of
+    last_signed = PlanVersion.objects.filter(
+        episode=OuterRef("pk"), status=PlanVersion.Status.SIGNED, signed_at__date__lte=day
+    ).order_by("-signed_at")
+    policy = "program__plan_policy__"
+    episodes = (
+        scope.episodes()
+        .filter(scope.in_care_during(day, day))
+        .annotate(last_on=TruncDate(Subquery(last_signed.values("signed_at")[:1])))
+        .annotate(
+            since_admission=DaysBetween(Value(day, output_field=DateField()), F("admitted_on")),
+            since_signed=DaysBetween(Value(day, output_field=DateField()), F("last_on")),
+        )
+    )
+    initial_days = Coalesce(F(f"{policy}initial_plan_days"), Value(PLAN_DEFAULTS.initial_plan_days))
+    interval = Coalesce(
+        F(f"{policy}review_interval_days"), Value(PLAN_DEFAULTS.review_interval_days)
+    )
+    return episodes.aggregate(
+        missing=Count("pk", filter=Q(last_on__isnull=True) & Q(since_admission__gt=initial_days)),
+        review=Count("pk", filter=Q(last_on__isnull=False) & Q(since_signed__gt=interval)),
+    )

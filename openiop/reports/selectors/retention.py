@@ -1,0 +1,150 @@
+"""Retention, completion and length of stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Avg, Count, DateField, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from openiop.discharge.models import DischargeReason
+from openiop.reports.dbfunctions import DaysBetween
+from openiop.reports.scope import ReportScope
+from openiop.reports.selectors._common import definition
+from openiop.reports.tables import Chart, Column, Table, percent
+
+RETENTION_DAYS = (30, 60, 90)
+CURVE_WEEKS = 16
+
+
+def _cohort(scope: ReportScope):
+    """Episodes admitted in the range, with ``stay``: days from admission to discharge, or to
+    the report's last day for those still in care."""
+    return (
+        scope.episodes()
+        .filter(admitted_on__gte=scope.start, admitted_on__lte=scope.as_of)
+        .annotate(
+            stay=DaysBetween(
+                Coalesce("discharged_on", Value(scope.as_of, output_field=DateField())),
+                "admitted_on",
+            )
+        )
+    )
+
+
+def _engaged(days: int) -> Q:
+    completed = Q(discharge__reason=DischargeReason.COMPLETED, discharged_on__isnull=False)
+    return Q(stay__gte=days) | completed
+
+
+def _retention_counts(scope: ReportScope, days_list) -> dict:
+    aggregates = {}
+    for days in days_list:
+        observable = Q(admitted_on__lte=scope.as_of - timedelta(days=days))
+        aggregates[f"n{days}"] = Count("pk", filter=observable)
+        aggregates[f"k{days}"] = Count("pk", filter=observable & _engaged(days))
+    return _cohort(scope).aggregate(**aggregates)
+
+
+def retention(scope: ReportScope) -> Table:
+    """Cohort: episodes admitted in the range. Engaged at N days: still in care N days after
+    admission, or discharged earlier having completed treatment (completion is not drop-out).
+    Each share counts only episodes admitted at least N days before the report's last day (or
+    today), so recent admissions do not count as losses; a readmission is its own episode."""
+    counts = _retention_counts(scope, RETENTION_DAYS)
+    rows = tuple(
+        (
+            days,
+            counts[f"n{days}"],
+            counts[f"k{days}"],
+            percent(counts[f"k{days}"], counts[f"n{days}"]),
+        )
+        for days in RETENTION_DAYS
+    )
+    return Table(
+        key="retention",
+        title=_("Retention"),
+        definition=definition(retention),
+        columns=_retention_columns(_("Days after admission")),
+        rows=rows,
+    )
+
+
+def _retention_columns(first: str) -> tuple[Column, ...]:
+    return (
+        Column("days", first, "number"),
+        Column("cohort", _("Admitted long enough ago"), "number"),
+        Column("engaged", _("Engaged"), "number"),
+        Column("share", _("Engaged (%)"), "percent"),
+    )
+
+
+def retention_curve(scope: ReportScope) -> Table:
+    """The retention definition week by week: for each week after admission (0 to 16), the
+    share of the cohort (episodes admitted in the range, observable that long) still in care
+    or discharged having completed treatment."""
+    days_list = [7 * week for week in range(CURVE_WEEKS + 1)]
+    counts = _retention_counts(scope, days_list)
+    rows = tuple(
+        (
+            days // 7,
+            counts[f"n{days}"],
+            counts[f"k{days}"],
+            percent(counts[f"k{days}"], counts[f"n{days}"]),
+        )
+        for days in days_list
+    )
+    return Table(
+        key="retention_curve",
+        title=_("Retention curve"),
+        definition=definition(retention_curve),
+        columns=_retention_columns(_("Weeks after admission")),
+        rows=rows,
+        chart=Chart("line", x="days", series=("share",), y_label="%"),
+    )
+
+
+def completion(scope: ReportScope) -> Table:
+    """Episodes discharged in the range, by reason (the TEDS discharge reasons; "not recorded"
+    for a discharge date without a discharge record). Share: of all discharges in the range.
+    Length of stay: days from admission to discharge, averaged. The completion rate is the
+    share of "Treatment completed"."""
+    grouped = (
+        scope.episodes()
+        .filter(discharged_on__gte=scope.start, discharged_on__lte=scope.end)
+        .values("discharge__reason")
+        .annotate(
+            count=Count("pk"),
+            stay=Avg(DaysBetween("discharged_on", "admitted_on")),
+        )
+        .values_list("discharge__reason", "count", "stay")
+    )
+    by_reason = {reason: (count, stay) for reason, count, stay in grouped}
+    total = sum(count for count, _stay in by_reason.values())
+    rows = []
+    for reason, label in [*DischargeReason.choices, (None, _("Not recorded"))]:
+        count, stay = by_reason.get(reason, (0, None))
+        if reason is None and not count:
+            continue
+        rows.append((str(label), count, percent(count, total), _days(stay)))
+    all_stays = [(count, stay) for count, stay in by_reason.values() if stay is not None]
+    overall = sum(c * s for c, s in all_stays) / total if total else None
+    rows.append((_("All discharges"), total, percent(total, total), _days(overall)))
+    return Table(
+        key="completion",
+        title=_("Discharges, completion and length of stay"),
+        definition=definition(completion),
+        columns=(
+            Column("reason", _("Reason for discharge")),
+            Column("count", _("Discharges"), "number"),
+            Column("share", _("Share (%)"), "percent"),
+            Column("stay", _("Average length of stay (days)"), "number"),
+        ),
+        rows=tuple(rows),
+        chart=Chart("bar", x="reason", series=("count",)),
+    )
+
+
+def _days(value) -> float | None:
+    return None if value is None else round(float(value), 1)
