@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("openiop.discharge.urls")),
     path("", include("openiop.recovery.urls")),
     path("portal/", include("openiop.portal.urls")),
+    path("reports/", include("openiop.reports.urls")),
 ]
