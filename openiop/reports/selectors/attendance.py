@@ -6,10 +6,9 @@ from collections import Counter
 from datetime import timedelta
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
-from openiop.reports.dbfunctions import DaysBetween
+from openiop.reports.dbfunctions import DaysBetween, WeekStart
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition, weeks
 from openiop.reports.tables import Chart, Column, Table, percent
@@ -23,11 +22,11 @@ def _records(scope: ReportScope, start, end):
     """Attendance records of the scope's episodes at sessions held in [start, end], not
     cancelled."""
     return AttendanceRecord.objects.filter(
-        episode_id__in=scope.episode_ids(),
+        scope.on("episode__"),
         session__held_on__gte=start,
         session__held_on__lte=end,
         session__is_cancelled=False,
-    )
+    ).order_by()
 
 
 def _session_days(scope: ReportScope):
@@ -51,20 +50,24 @@ def attendance_summary(scope: ReportScope) -> Table:
     early or by video), summed over those days and divided by the number of days. Attendance
     rate: attended records over all recorded ones (attended plus excused and unexcused
     absences); sessions nobody recorded attendance for are not counted."""
-    records = _records(scope, scope.start, scope.as_of)
+    attended = Q(status__in=ATTENDED)
     per_day = (
-        records.filter(status__in=ATTENDED)
+        _records(scope, scope.start, scope.as_of)
         .values("session__held_on")
-        .annotate(people=Count("participant", distinct=True))
-        .values_list("people", flat=True)
+        .annotate(
+            people=Count("participant", distinct=True, filter=attended),
+            attended=Count("pk", filter=attended),
+            excused=Count("pk", filter=Q(status=ABSENT_EXCUSED)),
+            unexcused=Count("pk", filter=Q(status=ABSENT_UNEXCUSED)),
+        )
+        .values_list("people", "attended", "excused", "unexcused")
     )
-    participant_days = sum(per_day)
+    participant_days, counts = 0, dict.fromkeys(("attended", "excused", "unexcused"), 0)
+    for people, *figures in per_day:  # one row per day: a sum over days, not over records
+        participant_days += people
+        for key, value in zip(counts, figures, strict=True):
+            counts[key] += value
     days = _session_days(scope)
-    counts = records.aggregate(
-        attended=Count("pk", filter=Q(status__in=ATTENDED)),
-        excused=Count("pk", filter=Q(status=ABSENT_EXCUSED)),
-        unexcused=Count("pk", filter=Q(status=ABSENT_UNEXCUSED)),
-    )
     recorded = counts["attended"] + counts["excused"] + counts["unexcused"]
     average = round(participant_days / days, 1) if days else None
     return Table(
@@ -116,18 +119,20 @@ def hours_weekly(scope: ReportScope) -> Table:
     in_week = (
         _records(scope, mondays[0], mondays[-1] + timedelta(days=6))
         .filter(status__in=ATTENDED)
-        .annotate(week=TruncWeek("session__held_on"))
+        .annotate(week=WeekStart("session__held_on"))
         .filter(episode__admitted_on__lte=F("week"))
         .annotate(left_after=DaysBetween(F("episode__discharged_on"), F("week")))
         .filter(Q(episode__discharged_on__isnull=True) | Q(left_after__gte=6))
+        .values("episode", "week", "episode__program__minimum_weekly_hours")
+        .annotate(minutes=Sum("minutes"))
+        .values_list("week", "minutes", "episode__program__minimum_weekly_hours")
     )
-    delivered = dict(in_week.values("week").annotate(m=Sum("minutes")).values_list("week", "m"))
-    meeting = Counter(
-        in_week.values("episode", "week")
-        .annotate(m=Sum("minutes"))
-        .filter(m__gte=F("episode__program__minimum_weekly_hours") * 60)
-        .values_list("week", flat=True)
-    )
+    delivered: Counter = Counter()
+    meeting: Counter = Counter()
+    for week, minutes, minimum in in_week:  # one row per participant-week
+        delivered[week] += minutes
+        if minutes >= minimum * 60:
+            meeting[week] += 1
     rows = []
     for index, monday in enumerate(mondays):
         count = denominators[f"n{index}"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
+from openiop.reports.dbfunctions import WeekStart
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition, weeks
 from openiop.reports.tables import Chart, Column, Table
@@ -62,7 +62,7 @@ def census_weekly(scope: ReportScope) -> Table:
     for index, field in enumerate(("admitted_on", "discharged_on")):
         grouped = (
             episodes.filter(**{f"{field}__gte": start, f"{field}__lte": end})
-            .annotate(week=TruncWeek(field))
+            .annotate(week=WeekStart(field))
             .values("week")
             .annotate(count=Count("pk"))
             .values_list("week", "count")

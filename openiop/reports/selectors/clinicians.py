@@ -119,7 +119,7 @@ def _notes_overdue(scope: ReportScope, day) -> dict[int, int]:
     )
     notes = (
         ProgressNote.objects.filter(
-            episode_id__in=scope.episode_ids(), status=NoteStatus.DRAFT, service_on__lte=day
+            scope.on("episode__"), status=NoteStatus.DRAFT, service_on__lte=day
         )
         .annotate(
             age=DaysBetween(Value(day, output_field=DateField()), F("service_on")),

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
-from openiop.notes.models import GroupNote, NoteStatus, ProgressNote
+from openiop.notes.models import GroupNote, GroupNoteAttendee, NoteStatus, ProgressNote
 from openiop.notes.rules import DEFAULTS as NOTE_DEFAULTS
 from openiop.plans.models import PlanVersion
 from openiop.plans.rules import DEFAULTS as PLAN_DEFAULTS
@@ -44,13 +54,13 @@ def _note_counts(notes, program_path: str) -> dict:
 
 def note_timeliness(scope: ReportScope) -> Table:
     """Notes with a date of service in the range (up to today): individual progress notes of
-    the scope's episodes, and group notes of the scope's programs with at least one attendee
-    in scope. In time and before overdue follow the program's note policy (by default 24 and 72
-    hours), counted in calendar days after the date of service: 24 hours means signed on the day
-    of service or the next day, 72 hours within three days. Unsigned notes count in the total
-    and in neither share."""
+    the scope's episodes, and group notes of the scope's programs (for a track or a clinician's
+    caseload, those with at least one attendee in it). In time and before overdue follow the
+    program's note policy (by default 24 and 72 hours), counted in calendar days after the date
+    of service: 24 hours means signed on the day of service or the next day, 72 hours within
+    three days. Unsigned notes count in the total and in neither share."""
     progress = ProgressNote.objects.filter(
-        episode_id__in=scope.episode_ids(),
+        scope.on("episode__"),
         service_on__gte=scope.start,
         service_on__lte=scope.as_of,
     )
@@ -58,8 +68,14 @@ def note_timeliness(scope: ReportScope) -> Table:
         program_id__in=scope.program_ids,
         service_on__gte=scope.start,
         service_on__lte=scope.as_of,
-        pk__in=GroupNote.objects.filter(attendees__episode_id__in=scope.episode_ids()).values("pk"),
     )
+    if scope.site_id is not None:
+        groups = groups.filter(program__site_id=scope.site_id)
+    if scope.track_id is not None or scope.clinician_id is not None:
+        attendees = GroupNoteAttendee.objects.filter(
+            scope.on("episode__"), group_note=OuterRef("pk")
+        )
+        groups = groups.filter(Exists(attendees))
     rows = []
     totals = [0, 0, 0, 0]
     for label, counts in (
@@ -117,7 +133,7 @@ def plan_timeliness(scope: ReportScope) -> Table:
     ).order_by("-number")
     versions = (
         PlanVersion.objects.filter(
-            episode_id__in=scope.episode_ids(),
+            scope.on("episode__"),
             status=PlanVersion.Status.SIGNED,
             signed_at__date__gte=scope.start,
             signed_at__date__lte=scope.as_of,

@@ -26,7 +26,7 @@ def drug_test_rates(scope: ReportScope) -> Table:
     any_result = TestResult.objects.filter(collection__order=OuterRef("pk"))
     grouped = (
         TestOrder.objects.filter(
-            episode_id__in=scope.episode_ids(),
+            scope.on("episode__"),
             due_on__gte=scope.start,
             due_on__lte=scope.as_of,
         )

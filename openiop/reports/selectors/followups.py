@@ -47,7 +47,7 @@ def followup_reach(scope: ReportScope) -> Table:
     rows = []
     for day in _follow_up_days(scope):
         due = Episode.objects.filter(
-            pk__in=scope.episode_ids(),
+            scope.on(""),
             discharge__isnull=False,
             discharged_on__gte=scope.start - timedelta(days=day),
             discharged_on__lte=scope.as_of - timedelta(days=day),

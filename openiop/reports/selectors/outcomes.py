@@ -36,12 +36,10 @@ def _measured_episodes(scope: ReportScope, code: str):
         .annotate(
             first_total=Subquery(first.values("total")[:1], output_field=IntegerField()),
             first_on=Subquery(first.values("administered_on")[:1]),
-            first_id=Subquery(first.values("pk")[:1]),
             latest_total=Subquery(latest.values("total")[:1], output_field=IntegerField()),
-            latest_id=Subquery(latest.values("pk")[:1]),
+            latest_on=Subquery(latest.values("administered_on")[:1]),
         )
-        .filter(latest_id__isnull=False)
-        .exclude(latest_id=F("first_id"))
+        .filter(latest_on__gt=F("first_on"))
         .annotate(baseline_delay=DaysBetween(F("first_on"), F("admitted_on")))
         .filter(baseline_delay__lte=BASELINE_DAYS)
     )
@@ -49,7 +47,7 @@ def _measured_episodes(scope: ReportScope, code: str):
 
 def outcome_change(scope: ReportScope) -> Table:
     """Episodes in care during the range with an admission score (the first given within 30
-    days of admission) and a later one (the latest up to the report's last day); corrected
+    days of admission) and one on a later day (the latest up to the report's last day); corrected
     administrations are replaced by their corrections. Change: admission minus latest (lower
     is better). Improved / worsened: a change of at least the instrument's clinically
     meaningful difference (PHQ-9 5, GAD-7 4, PCL-5 10 points; sources in
@@ -104,11 +102,11 @@ def outcome_trajectories(scope: ReportScope) -> Table:
     columns = [Column("week", _("Week of treatment"), "number")]
     series = []
     by_code = {}
-    episode_ids = scope.episodes().filter(scope.in_care_during(scope.start, scope.end)).values("pk")
+    in_scope = scope.on("episode__") & scope.in_care_during(scope.start, scope.end, "episode__")
     for code in TRAJECTORY_INSTRUMENTS:
         grouped = (
             _current(code, scope.as_of)
-            .filter(episode_id__in=episode_ids)
+            .filter(in_scope)
             .annotate(days=DaysBetween(F("administered_on"), F("episode__admitted_on")))
             .filter(days__gte=0, days__lt=7 * (TRAJECTORY_WEEKS + 1))
             .annotate(week=F("days") / 7)

@@ -299,7 +299,7 @@ def test_drug_test_rates_by_reason(program, other_program, clinician):
 
 
 def test_notes_signed_within_a_day_and_within_three(program, other_program, clinician):
-    person = b.episode(program, date(2026, 2, 1))
+    person = b.episode(program, date(2026, 2, 1), primary_clinician=clinician)
     monday = date(2026, 3, 2)
     for signed in (b.at(monday, 20), b.at(date(2026, 3, 3), 10), b.at(date(2026, 3, 5), 9)):
         b.progress_note(person, monday, by=clinician, signed_at=signed)
@@ -311,11 +311,14 @@ def test_notes_signed_within_a_day_and_within_three(program, other_program, clin
     b.group_note(program, monday, [], by=clinician, signed_at=b.at(date(2026, 3, 20)))
     table = selectors.note_timeliness(b.scope(program, *MARCH))
     # Individual: 5 notes, 1 unsigned; same or next day: 2 (40%); within 3 days: 3 (60%).
+    # Group: the program's 2 notes, one signed the same day, one 18 days late.
     assert rows(table) == [
         ("Individual notes", 5, 1, 40.0, 60.0),
-        ("Group notes", 1, 0, 100.0, 100.0),
-        ("All notes", 6, 1, 50.0, 66.7),
+        ("Group notes", 2, 0, 50.0, 50.0),
+        ("All notes", 7, 1, 42.9, 57.1),
     ]
+    caseload = selectors.note_timeliness(b.scope(program, *MARCH, clinician_id=clinician.pk))
+    assert rows(caseload)[1] == ("Group notes", 1, 0, 100.0, 100.0)  # the one with "person"
     NotePolicy.objects.create(program=program, flag_after_hours=48, overdue_after_hours=96)
     table = selectors.note_timeliness(b.scope(program, *MARCH))
     assert rows(table)[0] == ("Individual notes", 5, 1, 40.0, 80.0)  # 2 days / 4 days
@@ -540,11 +543,11 @@ def test_the_dashboard_runs_the_same_queries_for_one_or_many_participants(
     cup = b.panel(program)
     _busy_episode(program, date(2026, 2, 23), clinician, director, cup)
     scope = b.scope(program, date(2026, 1, 1), date(2026, 4, 30))
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(28):
         small = selectors.dashboard(scope)
     for _ in range(5):
         _busy_episode(program, date(2026, 2, 23), clinician, director, cup)
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(28):
         large = selectors.dashboard(scope)
     census_small, census_large = rows(small[0]), rows(large[0])
     assert census_small == [(0, 1, 0, 1)] and census_large == [(0, 6, 0, 6)]
