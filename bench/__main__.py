@@ -5,6 +5,7 @@ Each benchmark is a module of this package listed in ``BENCHMARKS``, with a
 
     python -m bench                                 # every benchmark, default sizes
     python -m bench scheduling --sizes 50,200       # one benchmark, some sizes
+    python -m bench reports --participants 300      # the report selectors, small
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sys
 from importlib import import_module
 
-BENCHMARKS = ("scheduling",)
+BENCHMARKS = ("scheduling", "reports")
 
 
 def main(argv: list[str] | None = None) -> int:
