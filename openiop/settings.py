@@ -150,8 +150,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends 1-2 s compiling the reports' aggregate queries before
-    # running them in a fraction of that (bench/reports, `make bench`): off for our sessions.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # running them in a fraction of that, and their sorts spill to disk at the default 4 MB of
+    # work memory (bench/reports, `make bench`): JIT off and 32 MB for our sessions.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c work_mem=32MB"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
