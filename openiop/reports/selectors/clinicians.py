@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from openiop.notes.models import NoteStatus, ProgressNote
 from openiop.notes.rules import DEFAULTS as NOTE_DEFAULTS
 from openiop.plans.models import PlanVersion, ReviewRequest
-from openiop.plans.rules import DEFAULTS as PLAN_DEFAULTS
 from openiop.reports.dbfunctions import DaysBetween
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition
+from openiop.reports.selectors.documentation import allowed_days, plan_policy_days
 from openiop.reports.tables import Column, Table
 
 
@@ -26,7 +26,6 @@ def clinician_report(scope: ReportScope) -> Table:
     whose date of service is more than the program's overdue hours (in whole days, 72 hours = 3
     days) before that day."""
     day = scope.as_of
-    policy = "program__plan_policy__"
     last_signed = PlanVersion.objects.filter(
         episode=OuterRef("pk"), status=PlanVersion.Status.SIGNED, signed_at__date__lte=day
     ).order_by("-signed_at")
@@ -47,10 +46,7 @@ def clinician_report(scope: ReportScope) -> Table:
             since_admission=DaysBetween(Value(day, output_field=DateField()), F("admitted_on")),
         )
     )
-    initial_days = Coalesce(F(f"{policy}initial_plan_days"), Value(PLAN_DEFAULTS.initial_plan_days))
-    interval = Coalesce(
-        F(f"{policy}review_interval_days"), Value(PLAN_DEFAULTS.review_interval_days)
-    )
+    initial_days, interval = plan_policy_days("program__")
     grouped = (
         caseload.values("primary_clinician")
         .annotate(
@@ -112,18 +108,15 @@ def _reviews_overdue(caseload, day, interval) -> dict[int, int]:
 
 
 def _notes_overdue(scope: ReportScope, day) -> dict[int, int]:
-    hours = Coalesce(
-        F("episode__program__note_policy__overdue_after_hours"),
-        Value(NOTE_DEFAULTS.overdue_after_hours),
-        output_field=IntegerField(),
-    )
     notes = (
         ProgressNote.objects.filter(
             scope.on("episode__"), status=NoteStatus.DRAFT, service_on__lte=day
         )
         .annotate(
             age=DaysBetween(Value(day, output_field=DateField()), F("service_on")),
-            allowed=(hours + 23) / 24,
+            allowed=allowed_days(
+                "episode__program__", "overdue_after_hours", NOTE_DEFAULTS.overdue_after_hours
+            ),
         )
         .filter(age__gt=F("allowed"))
     )

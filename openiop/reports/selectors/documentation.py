@@ -26,7 +26,7 @@ from openiop.reports.selectors._common import definition
 from openiop.reports.tables import Column, Table, percent
 
 
-def _allowed_days(program_path: str, field: str, default_hours: int):
+def allowed_days(program_path: str, field: str, default_hours: int):
     """The program's note policy hours as whole calendar days after the date of service
     (24 hours -> 1 day, 72 -> 3), in SQL."""
     hours = Coalesce(
@@ -35,11 +35,21 @@ def _allowed_days(program_path: str, field: str, default_hours: int):
     return (hours + 23) / 24
 
 
+def plan_policy_days(program_path: str):
+    """The program's plan policy in SQL: (initial-plan days, review interval days), with the
+    defaults of plans.rules when a program has no policy row."""
+    policy = f"{program_path}plan_policy__"
+    return (
+        Coalesce(F(f"{policy}initial_plan_days"), Value(PLAN_DEFAULTS.initial_plan_days)),
+        Coalesce(F(f"{policy}review_interval_days"), Value(PLAN_DEFAULTS.review_interval_days)),
+    )
+
+
 def _note_counts(notes, program_path: str) -> dict:
     notes = notes.annotate(
         delay=DaysBetween(TruncDate("signed_at"), F("service_on")),
-        flag_days=_allowed_days(program_path, "flag_after_hours", NOTE_DEFAULTS.flag_after_hours),
-        overdue_days=_allowed_days(
+        flag_days=allowed_days(program_path, "flag_after_hours", NOTE_DEFAULTS.flag_after_hours),
+        overdue_days=allowed_days(
             program_path, "overdue_after_hours", NOTE_DEFAULTS.overdue_after_hours
         ),
     )
@@ -123,11 +133,7 @@ def plan_timeliness(scope: ReportScope) -> Table:
     signed within the program's review interval (default 30 days) of the previous signed
     version. Overdue now: episodes in care on the report's last day with no signed plan past
     the initial-plan days, or whose last signed version is older than the review interval."""
-    policy = "episode__program__plan_policy__"
-    initial_days = Coalesce(F(f"{policy}initial_plan_days"), Value(PLAN_DEFAULTS.initial_plan_days))
-    interval = Coalesce(
-        F(f"{policy}review_interval_days"), Value(PLAN_DEFAULTS.review_interval_days)
-    )
+    initial_days, interval = plan_policy_days("episode__program__")
     previous = PlanVersion.objects.filter(
         plan=OuterRef("plan"), status=PlanVersion.Status.SIGNED, number__lt=OuterRef("number")
     ).order_by("-number")
@@ -190,7 +196,7 @@ def _plans_overdue(scope: ReportScope) -> dict:
     last_signed = PlanVersion.objects.filter(
         episode=OuterRef("pk"), status=PlanVersion.Status.SIGNED, signed_at__date__lte=day
     ).order_by("-signed_at")
-    policy = "program__plan_policy__"
+    initial_days, interval = plan_policy_days("program__")
     episodes = (
         scope.episodes()
         .filter(scope.in_care_during(day, day))
@@ -199,10 +205,6 @@ def _plans_overdue(scope: ReportScope) -> dict:
             since_admission=DaysBetween(Value(day, output_field=DateField()), F("admitted_on")),
             since_signed=DaysBetween(Value(day, output_field=DateField()), F("last_on")),
         )
-    )
-    initial_days = Coalesce(F(f"{policy}initial_plan_days"), Value(PLAN_DEFAULTS.initial_plan_days))
-    interval = Coalesce(
-        F(f"{policy}review_interval_days"), Value(PLAN_DEFAULTS.review_interval_days)
     )
     return episodes.aggregate(
         missing=Count("pk", filter=Q(last_on__isnull=True) & Q(since_admission__gt=initial_days)),
