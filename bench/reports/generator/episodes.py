@@ -121,6 +121,7 @@ class EpisodeRows(Writer):
                         participant_id=participant.pk,
                         episode_id=episode.pk,
                         status=status,
+                        held_on=day,
                         minutes=minutes,
                         recorded_by_id=session.lead_id,
                         created_at=recorded,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 from django.utils.translation import gettext as _
 
 from openiop.reports.dbfunctions import DaysBetween, WeekStart
@@ -20,13 +20,14 @@ ATTENDED = sorted(ATTENDED_STATUSES)
 
 def _records(scope: ReportScope, start, end):
     """Attendance records of the scope's episodes at sessions held in [start, end], not
-    cancelled."""
-    return AttendanceRecord.objects.filter(
-        scope.on("episode__"),
-        session__held_on__gte=start,
-        session__held_on__lte=end,
-        session__is_cancelled=False,
-    ).order_by()
+    cancelled. By the record's own copy of the session's day: no join to every session, only
+    a test against the few cancelled ones."""
+    cancelled = Session.objects.filter(held_on__gte=start, held_on__lte=end, is_cancelled=True)
+    return (
+        AttendanceRecord.objects.filter(scope.on("episode__"), held_on__gte=start, held_on__lte=end)
+        .exclude(session__in=cancelled.values("pk"))
+        .order_by()
+    )
 
 
 def _session_days(scope: ReportScope):
@@ -51,22 +52,26 @@ def attendance_summary(scope: ReportScope) -> Table:
     rate: attended records over all recorded ones (attended plus excused and unexcused
     absences); sessions nobody recorded attendance for are not counted."""
     attended = Q(status__in=ATTENDED)
-    per_day = (
+    # One row per participant and day (hashed, not sorted), then summed in the database.
+    per_participant_day = (
         _records(scope, scope.start, scope.as_of)
-        .values("session__held_on")
+        .values("held_on", "participant")
         .annotate(
-            people=Count("participant", distinct=True, filter=attended),
-            attended=Count("pk", filter=attended),
-            excused=Count("pk", filter=Q(status=ABSENT_EXCUSED)),
-            unexcused=Count("pk", filter=Q(status=ABSENT_UNEXCUSED)),
+            came=Count("pk", filter=attended),
+            excused_here=Count("pk", filter=Q(status=ABSENT_EXCUSED)),
+            unexcused_here=Count("pk", filter=Q(status=ABSENT_UNEXCUSED)),
         )
-        .values_list("people", "attended", "excused", "unexcused")
     )
-    participant_days, counts = 0, dict.fromkeys(("attended", "excused", "unexcused"), 0)
-    for people, *figures in per_day:  # one row per day: a sum over days, not over records
-        participant_days += people
-        for key, value in zip(counts, figures, strict=True):
-            counts[key] += value
+    counts = {
+        key: value or 0
+        for key, value in per_participant_day.aggregate(
+            participant_days=Sum(Case(When(came__gt=0, then=1), default=0)),
+            attended=Sum("came"),
+            excused=Sum("excused_here"),
+            unexcused=Sum("unexcused_here"),
+        ).items()
+    }
+    participant_days = counts["participant_days"]
     days = _session_days(scope)
     recorded = counts["attended"] + counts["excused"] + counts["unexcused"]
     average = round(participant_days / days, 1) if days else None
@@ -119,7 +124,7 @@ def hours_weekly(scope: ReportScope) -> Table:
     in_week = (
         _records(scope, mondays[0], mondays[-1] + timedelta(days=6))
         .filter(status__in=ATTENDED)
-        .annotate(week=WeekStart("session__held_on"))
+        .annotate(week=WeekStart("held_on"))
         .filter(episode__admitted_on__lte=F("week"))
         .annotate(left_after=DaysBetween(F("episode__discharged_on"), F("week")))
         .filter(Q(episode__discharged_on__isnull=True) | Q(left_after__gte=6))

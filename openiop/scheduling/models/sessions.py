@@ -2,6 +2,7 @@
 feeds."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -119,6 +120,20 @@ class Session(PublicIdModel, TimeStampedModel):
     def minutes(self) -> int:
         return minutes_between(self.start_time, self.end_time)
 
+    def save(self, *args, **kwargs):
+        """A session's day is copied onto its attendance records (for the reports): once
+        attendance is recorded, the day cannot change; a session moves by cancelling it and
+        adding another."""
+        fields = kwargs.get("update_fields")
+        if self.pk and (fields is None or "held_on" in fields):
+            moved = self.attendance.exclude(held_on=self.held_on)
+            if moved.exists():
+                raise ValidationError(
+                    _("Attendance is recorded for this session: its day cannot change."),
+                    code="day_fixed",
+                )
+        super().save(*args, **kwargs)
+
     @property
     def title(self) -> str:
         return (
@@ -176,6 +191,9 @@ class AttendanceRecord(PublicIdModel, TimeStampedModel, VersionedModel):
         "participants.Episode", on_delete=models.PROTECT, related_name="attendance"
     )
     status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
+    # The session's day, copied when the record is made (Session.save keeps it from changing):
+    # reports select attendance by day without joining every record to its session.
+    held_on = models.DateField(_("session day"), editable=False)
     minutes = models.PositiveSmallIntegerField(
         _("minutes attended"), validators=[MaxValueValidator(720)]
     )
@@ -195,6 +213,12 @@ class AttendanceRecord(PublicIdModel, TimeStampedModel, VersionedModel):
                 violation_error_message=_("An absence has no minutes attended."),
             ),
         ]
+        indexes = [models.Index(fields=["held_on", "episode"], name="attendance_day_episode")]
+
+    def save(self, *args, **kwargs):
+        if self.held_on is None:
+            self.held_on = self.session.held_on
+        super().save(*args, **kwargs)
 
     @property
     def is_attended(self) -> bool:
