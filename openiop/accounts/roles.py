@@ -76,6 +76,8 @@ _RECOVERY_SETUP = ["recovery.manage_recovery_settings"]
 _REPORTS = ["reports.view_program_reports"]
 _REPORTS_IDENTIFIED = ["reports.export_identified"]
 _REPORTS_OWN = ["reports.view_own_caseload_report"]
+# The program's report settings (meaningful-change thresholds of the outcome measures).
+_REPORTS_SETUP = ["reports.change_reportsettings"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROGRAM_DIRECTOR: [
@@ -115,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RECOVERY_SETUP,
         *_REPORTS,
         *_REPORTS_IDENTIFIED,
+        *_REPORTS_SETUP,
     ],
     Role.CLINICIAN: [
         *_CLINICAL,

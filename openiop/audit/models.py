@@ -133,6 +133,7 @@ class AuditAction(models.TextChoices):
     # Reports
     REPORT_VIEWED = "report_viewed", _("Report viewed")
     REPORT_EXPORTED = "report_exported", _("Report exported")
+    REPORT_SETTINGS_CHANGED = "report_settings_changed", _("Report settings changed")
     # -- end reports
 
 

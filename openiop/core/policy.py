@@ -4,7 +4,7 @@ Coarse role checks happen here; which participants a user may see is ``access.py
 A route walker test fails on any view that declares no policy.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 POLICY_ATTRIBUTE = "openiop_policy"
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
+ANY = "any"  # first item of the policy of a view that any one of its permissions opens
 
 
 def public(view: Callable) -> Callable:
@@ -28,13 +29,16 @@ def authenticated(view: Callable) -> Callable:
     return view
 
 
-def requires(*permissions: str) -> Callable[[Callable], Callable]:
-    """Signed in and holding every one of ``permissions``; otherwise 403, audited."""
+def _guarded(
+    allowed: Callable[[object], bool], details: dict, policy: tuple[str, ...]
+) -> Callable[[Callable], Callable]:
+    """A decorator letting through requests whose user passes ``allowed``; the others get 403
+    and an ``access_denied`` audit row with ``details``. The view declares ``policy``."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not request.user.has_perms(permissions):
+            if not allowed(request.user):
                 from openiop.audit.models import AuditAction, AuditOutcome
                 from openiop.audit.services import audit_record
 
@@ -42,12 +46,37 @@ def requires(*permissions: str) -> Callable[[Callable], Callable]:
                     actor=request.user,
                     action=AuditAction.ACCESS_DENIED,
                     outcome=AuditOutcome.DENIED,
-                    details={"permissions": list(permissions)},
+                    details=details,
                 )
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        setattr(wrapper, POLICY_ATTRIBUTE, tuple(permissions))
+        setattr(wrapper, POLICY_ATTRIBUTE, policy)
         return wrapper
 
     return decorator
+
+
+def requires(*permissions: str) -> Callable[[Callable], Callable]:
+    """Signed in and holding every one of ``permissions``; otherwise 403, audited."""
+    return _guarded(
+        lambda user: user.has_perms(permissions),
+        {"permissions": list(permissions)},
+        tuple(permissions),
+    )
+
+
+def requires_any(*permissions: str) -> Callable[[Callable], Callable]:
+    """Signed in and holding at least one of ``permissions``; otherwise 403, audited. The
+    declared policy is ``("any", *permissions)``."""
+    if not permissions:
+        raise ValueError("requires_any() needs at least one permission")
+    return _guarded(
+        lambda user: _has_any(user, permissions),
+        {"any_of_permissions": list(permissions)},
+        (ANY, *permissions),
+    )
+
+
+def _has_any(user, permissions: Iterable[str]) -> bool:
+    return any(user.has_perm(permission) for permission in permissions)

@@ -8,52 +8,24 @@ Lists and exports that name participants also need ``reports.export_identified``
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from openiop.core.policy import POLICY_ATTRIBUTE
 from openiop.programs.selectors import programs_for
 from openiop.reports.scope import ReportScope
 
 PROGRAM_REPORTS = "reports.view_program_reports"
 OWN_CASELOAD_REPORTS = "reports.view_own_caseload_report"
 EXPORT_IDENTIFIED = "reports.export_identified"
+CHANGE_SETTINGS = "reports.change_reportsettings"  # the program's meaningful-change thresholds
 # Either one opens the dashboard, its print view, the clinician report and CSV exports.
 ANY_REPORTS = (PROGRAM_REPORTS, OWN_CASELOAD_REPORTS)
 
 
 def may_see_reports(user) -> bool:
     return any(user.has_perm(permission) for permission in ANY_REPORTS)
-
-
-def requires_any(*permissions: str) -> Callable[[Callable], Callable]:
-    """Like ``core.policy.requires`` but holding any one of ``permissions`` is enough; otherwise
-    403, audited. The declared policy names them all, prefixed with ``"any"``."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not any(request.user.has_perm(permission) for permission in permissions):
-                from openiop.audit.models import AuditAction, AuditOutcome
-                from openiop.audit.services import audit_record
-
-                audit_record(
-                    actor=request.user,
-                    action=AuditAction.ACCESS_DENIED,
-                    outcome=AuditOutcome.DENIED,
-                    details={"any_of_permissions": list(permissions)},
-                )
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        setattr(wrapper, POLICY_ATTRIBUTE, ("any", *permissions))
-        return wrapper
-
-    return decorator
 
 
 def report_scope(

@@ -1,6 +1,8 @@
-"""Date arithmetic the ORM lacks portably: whole days between two dates, in SQL."""
+"""What the ORM lacks portably: whole days between two dates and the week of a date, in
+SQL; and aggregates over a query whose columns are window functions."""
 
-from django.db.models import DateField, Func, IntegerField
+from django.db import connections
+from django.db.models import DateField, Func, IntegerField, QuerySet
 
 
 class DaysBetween(Func):
@@ -39,7 +41,8 @@ class WeekStart(Func):
         return super().as_sql(
             compiler,
             connection,
-            template="(DATE_TRUNC('week', %(expressions)s))::date",
+            # a timestamp without time zone: no conversion per row through the session zone
+            template="(DATE_TRUNC('week', (%(expressions)s)::timestamp))::date",
             **extra_context,
         )
 
@@ -51,3 +54,17 @@ class WeekStart(Func):
             template="date(%(expressions)s, 'weekday 0', '-6 days')",
             **extra_context,
         )
+
+
+def aggregate_over(queryset: QuerySet, select: str, group_by: str = "") -> list[tuple]:
+    """``SELECT <select> FROM (<queryset>) AS rows [GROUP BY <group_by>]``, in the database.
+
+    The ORM refuses aggregates over window functions (first and latest score per episode),
+    so the aggregate wraps the queryset's own SQL. ``select`` and ``group_by`` name the
+    queryset's ``values()`` columns and are written by selectors, never from user input; the
+    queryset's parameters stay parameters."""
+    sql, params = queryset.query.sql_with_params()
+    grouped = f" GROUP BY {group_by}" if group_by else ""
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT {select} FROM ({sql}) AS measured{grouped}", params)  # noqa: S608
+        return cursor.fetchall()

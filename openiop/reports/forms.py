@@ -2,6 +2,8 @@
 
 Choices are limited to the user's programs. A missing date takes its default: the last
 twelve full weeks (Monday to Sunday) up to today.
+
+Also the form of a program's report settings (meaningful-change thresholds).
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from openiop.assessments.instruments.change import MEANINGFUL_CHANGE
 from openiop.core.forms import BootstrapFormMixin, DateInput
 from openiop.programs.models import Program, Site
 from openiop.programs.selectors import programs_for
 from openiop.reports import access
+from openiop.reports.models import ReportSettings, highest_total
 from openiop.reports.scope import ReportScope
 from openiop.scheduling.models import Track
 
@@ -195,3 +199,50 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
     def query(self) -> dict[str, str]:
         """The filter as query-string values (for CSV and print links)."""
         return {name: self.data[name] for name in FILTER_FIELDS if self.data.get(name)}
+
+
+class ReportSettingsForm(BootstrapFormMixin, forms.ModelForm):
+    """A program's meaningful-change thresholds. Empty means the published default; the hidden
+    ``expected_version`` is the version the form showed (0 when the program had no settings)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ReportSettings
+        fields = list(ReportSettings.THRESHOLD_FIELDS.values())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version if self.instance.pk else 0
+        for code, name in ReportSettings.THRESHOLD_FIELDS.items():
+            self.fields[name] = self._threshold_field(code, self.fields[name].label)
+        self.style_fields()
+
+    @staticmethod
+    def _threshold_field(code: str, label: str) -> forms.IntegerField:
+        highest, default = highest_total(code), MEANINGFUL_CHANGE[code]
+        field = forms.IntegerField(
+            label=label,
+            required=False,
+            min_value=1,
+            max_value=highest,
+            help_text=_(
+                "Published default: %(default)s points. Leave empty to use it. "
+                "From 1 to %(highest)s (the highest total)."
+            )
+            % {"default": default, "highest": highest},
+        )
+        message = _("Give a whole number of points from 1 to %(highest)s, or leave it empty.") % {
+            "highest": highest
+        }
+        field.error_messages.update(invalid=message, min_value=message, max_value=message)
+        field.widget.attrs["placeholder"] = str(default)
+        return field
+
+    @property
+    def values(self) -> dict[str, int | None]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    @property
+    def version_shown(self) -> int:
+        return self.cleaned_data.get("expected_version") or 0

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from openiop.reports import views
+from openiop.reports.views.settings import settings_view
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("clinicians/", views.clinicians, name="clinicians"),
     path("episodes/", views.episodes, name="episodes"),
     path("export/<slug:key>.csv", views.export, name="export"),
+    path("settings/", settings_view, name="settings"),
 ]

@@ -1,7 +1,10 @@
 """How much a score has to fall to count as a clinically meaningful improvement.
 
 Data plus one pure function; reports use it for "share improving". Lower is better on every
-instrument listed. Sources:
+instrument listed. These published values are the *defaults*: thresholds differ by state and
+payer, so each program may set its own (``reports.models.ReportSettings``, on the Report
+settings page); read a program's thresholds with ``reports.thresholds.meaningful_change``, not
+from ``MEANINGFUL_CHANGE`` directly. Sources:
 
 - PHQ-9: 5 points. Löwe B, Unützer J, Callahan CM, Perkins AJ, Kroenke K. Monitoring depression
   treatment outcomes with the Patient Health Questionnaire-9. Med Care 2004;42(12):1194-1201

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from openiop.assessments.instruments import get as instrument
 from openiop.assessments.instruments.change import MEANINGFUL_CHANGE
-from openiop.assessments.models import Administration
-from openiop.reports.dbfunctions import DaysBetween
+from openiop.reports.dbfunctions import DaysBetween, aggregate_over
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition
+from openiop.reports.selectors._scores import current_scores, first_and_latest
 from openiop.reports.tables import Chart, Column, Table, percent
+from openiop.reports.thresholds import meaningful_change
 
 BASELINE_DAYS = 30  # an "admission" score is one given within 30 days of admission
 TRAJECTORY_WEEKS = 16
@@ -20,28 +21,30 @@ TRAJECTORY_INSTRUMENTS = ("phq9", "gad7")
 
 def _current(code: str, until):
     """Scored administrations of ``code`` up to ``until`` that no correction replaced."""
-    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
-    return Administration.objects.filter(
-        instrument=code, total__isnull=False, administered_on__lte=until
-    ).exclude(Exists(corrected))
+    return current_scores([code], until)
 
 
-def _measured_episodes(scope: ReportScope, code: str):
-    given = _current(code, scope.as_of).filter(episode=OuterRef("pk"))
-    first = given.order_by("administered_on", "pk")
-    latest = given.order_by("-administered_on", "-pk")
+def _measured(scope: ReportScope, thresholds: dict[int, dict[str, int]]):
+    """One row per episode in care during the range and instrument measured at admission and
+    later, with its admission and latest totals and the program's meaningful change."""
+    in_scope = scope.on("episode__") & scope.in_care_during(scope.start, scope.end, "episode__")
+    measured = first_and_latest(
+        current_scores(MEANINGFUL_CHANGE, scope.as_of).filter(in_scope),
+        where=Q(latest_on__gt=F("first_on")),
+    )
+    threshold = Case(
+        *(
+            When(episode__program_id=program_id, instrument=code, then=Value(points))
+            for program_id, points_by_code in thresholds.items()
+            for code, points in points_by_code.items()
+        ),
+        output_field=IntegerField(),
+    )
     return (
-        scope.episodes()
-        .filter(scope.in_care_during(scope.start, scope.end))
-        .annotate(
-            first_total=Subquery(first.values("total")[:1], output_field=IntegerField()),
-            first_on=Subquery(first.values("administered_on")[:1]),
-            latest_total=Subquery(latest.values("total")[:1], output_field=IntegerField()),
-            latest_on=Subquery(latest.values("administered_on")[:1]),
-        )
-        .filter(latest_on__gt=F("first_on"))
-        .annotate(baseline_delay=DaysBetween(F("first_on"), F("admitted_on")))
+        measured.annotate(baseline_delay=DaysBetween(F("first_on"), F("episode__admitted_on")))
         .filter(baseline_delay__lte=BASELINE_DAYS)
+        .annotate(threshold=threshold)
+        .values("instrument", "first_total", "latest_total", "threshold")
     )
 
 
@@ -50,29 +53,36 @@ def outcome_change(scope: ReportScope) -> Table:
     days of admission) and one on a later day (the latest up to the report's last day); corrected
     administrations are replaced by their corrections. Change: admission minus latest (lower
     is better). Improved / worsened: a change of at least the instrument's clinically
-    meaningful difference (PHQ-9 5, GAD-7 4, PCL-5 10 points; sources in
-    assessments/instruments/change.py); the rest count as unchanged."""
-    rows = []
-    for code, threshold in MEANINGFUL_CHANGE.items():
-        figures = _measured_episodes(scope, code).aggregate(
-            count=Count("pk"),
-            first=Avg("first_total"),
-            latest=Avg("latest_total"),
-            improved=Count("pk", filter=Q(first_total__gte=F("latest_total") + threshold)),
-            worsened=Count("pk", filter=Q(latest_total__gte=F("first_total") + threshold)),
+    meaningful difference, the program's report setting (published defaults PHQ-9 5, GAD-7 4,
+    PCL-5 10 points; sources in assessments/instruments/change.py); the rest count as
+    unchanged. With several programs of different settings, each episode is judged by its own
+    program's and the table shows the range."""
+    thresholds = meaningful_change(scope.program_ids)
+    figures = {
+        code: (count, first, latest, improved, worsened)
+        for code, count, first, latest, improved, worsened in aggregate_over(
+            _measured(scope, thresholds),
+            "instrument, COUNT(*), AVG(first_total), AVG(latest_total),"
+            " SUM(CASE WHEN first_total - latest_total >= threshold THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN latest_total - first_total >= threshold THEN 1 ELSE 0 END)",
+            group_by="instrument",
         )
-        count = figures["count"]
+    }
+    rows = []
+    for code in MEANINGFUL_CHANGE:
+        count, first, latest, improved, worsened = figures.get(code, (0, None, None, 0, 0))
+        points = sorted({by_code[code] for by_code in thresholds.values()})
         rows.append(
             (
                 instrument(code).name,
                 count,
-                _round(figures["first"]),
-                _round(figures["latest"]),
-                threshold,
-                figures["improved"],
-                percent(figures["improved"], count),
-                figures["worsened"],
-                percent(figures["worsened"], count),
+                _round(first),
+                _round(latest),
+                points[0] if len(points) == 1 else f"{points[0]}-{points[-1]}",
+                improved or 0,
+                percent(improved or 0, count),
+                worsened or 0,
+                percent(worsened or 0, count),
             )
         )
     return Table(

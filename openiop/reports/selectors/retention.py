@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db.models import Avg, Count, DateField, Q, Value
@@ -38,13 +39,25 @@ def _engaged(days: int) -> Q:
     return Q(stay__gte=days) | completed
 
 
-def _retention_counts(scope: ReportScope, days_list) -> dict:
+def _retention_rows(scope: ReportScope, days_list: Sequence[int], *, unit_days: int = 1) -> tuple:
+    """One row per number of days after admission, counted in ``unit_days`` (1: days, 7:
+    weeks): (that number, cohort observable that long, engaged, engaged share), from one
+    aggregate query over the cohort."""
     aggregates = {}
     for days in days_list:
         observable = Q(admitted_on__lte=scope.as_of - timedelta(days=days))
         aggregates[f"n{days}"] = Count("pk", filter=observable)
         aggregates[f"k{days}"] = Count("pk", filter=observable & _engaged(days))
-    return _cohort(scope).aggregate(**aggregates)
+    counts = _cohort(scope).aggregate(**aggregates)
+    return tuple(
+        (
+            days // unit_days,
+            counts[f"n{days}"],
+            counts[f"k{days}"],
+            percent(counts[f"k{days}"], counts[f"n{days}"]),
+        )
+        for days in days_list
+    )
 
 
 def retention(scope: ReportScope) -> Table:
@@ -52,22 +65,12 @@ def retention(scope: ReportScope) -> Table:
     admission, or discharged earlier having completed treatment (completion is not drop-out).
     Each share counts only episodes admitted at least N days before the report's last day (or
     today), so recent admissions do not count as losses; a readmission is its own episode."""
-    counts = _retention_counts(scope, RETENTION_DAYS)
-    rows = tuple(
-        (
-            days,
-            counts[f"n{days}"],
-            counts[f"k{days}"],
-            percent(counts[f"k{days}"], counts[f"n{days}"]),
-        )
-        for days in RETENTION_DAYS
-    )
     return Table(
         key="retention",
         title=_("Retention"),
         definition=definition(retention),
         columns=_retention_columns(_("Days after admission")),
-        rows=rows,
+        rows=_retention_rows(scope, RETENTION_DAYS),
     )
 
 
@@ -85,22 +88,12 @@ def retention_curve(scope: ReportScope) -> Table:
     share of the cohort (episodes admitted in the range, observable that long) still in care
     or discharged having completed treatment."""
     days_list = [7 * week for week in range(CURVE_WEEKS + 1)]
-    counts = _retention_counts(scope, days_list)
-    rows = tuple(
-        (
-            days // 7,
-            counts[f"n{days}"],
-            counts[f"k{days}"],
-            percent(counts[f"k{days}"], counts[f"n{days}"]),
-        )
-        for days in days_list
-    )
     return Table(
         key="retention_curve",
         title=_("Retention curve"),
         definition=definition(retention_curve),
         columns=_retention_columns(_("Weeks after admission")),
-        rows=rows,
+        rows=_retention_rows(scope, days_list, unit_days=7),
         chart=Chart("line", x="days", series=("share",), y_label="%"),
     )
 

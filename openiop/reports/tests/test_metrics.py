@@ -249,6 +249,33 @@ def test_outcome_change_compares_admission_with_latest_score(program, clinician)
     assert weeks[1] == (None, 0)
 
 
+def test_outcome_change_judges_each_episode_by_its_own_programs_threshold(
+    program, other_program, clinician
+):
+    from openiop.reports.models import ReportSettings
+    from openiop.reports.scope import ReportScope
+
+    ReportSettings.objects.create(program=program, phq9_meaningful_change=7)
+    for where in (program, other_program):
+        person = b.episode(where, date(2026, 1, 5))
+        b.score(person, "phq9", 20, date(2026, 1, 6), by=clinician)
+        b.score(person, "phq9", 14, date(2026, 3, 6), by=clinician)  # 6 points better
+    both = ReportScope(
+        program_ids=(program.pk, other_program.pk),
+        start=HALF_YEAR[0],
+        end=HALF_YEAR[1],
+        today=HALF_YEAR[1],
+    )
+
+    def phq9(scope):
+        return {row[0]: row[1:] for row in selectors.outcome_change(scope).rows}["PHQ-9"]
+
+    # This program asks for 7 points: 6 is unchanged; the other keeps the published 5.
+    assert phq9(b.scope(program, *HALF_YEAR)) == (1, 20.0, 14.0, 7, 0, 0.0, 0, 0.0)
+    assert phq9(b.scope(other_program, *HALF_YEAR)) == (1, 20.0, 14.0, 5, 1, 100.0, 0, 0.0)
+    assert phq9(both) == (2, 20.0, 14.0, "5-7", 1, 50.0, 0, 0.0)
+
+
 # ----------------------------------------------------------------------------- drug tests
 
 

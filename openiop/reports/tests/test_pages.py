@@ -124,9 +124,15 @@ def test_access_matrix(client, as_persona, caseload, case, persona, expected):
         assert written.filter(action=AuditAction.ACCESS_DENIED, actor=user).exists()
 
 
+# Routes that are not reports (they write no report_viewed row): their access matrix, with the
+# state afterwards, is in another file.
+OTHER_MATRICES = {"reports:settings": "test_settings.py"}
+
+
 def test_every_reports_route_is_in_the_matrix():
     reverse_dict = get_resolver().namespace_dict["reports"][1].reverse_dict
-    assert {f"reports:{n}" for n in reverse_dict if isinstance(n, str)} == set(MATRIX)
+    routes = {f"reports:{n}" for n in reverse_dict if isinstance(n, str)}
+    assert routes == set(MATRIX) | set(OTHER_MATRICES)
 
 
 def test_the_reports_link_is_in_the_menu_of_those_who_may_see_reports(
@@ -390,6 +396,38 @@ def test_the_episode_list_page_names_participants_and_audits_each(client, direct
     assert AuditEvent.objects.filter(
         action=AuditAction.PARTICIPANT_LISTED, participant=marked, actor=director
     ).exists()
+
+
+def test_the_episode_list_pages_and_audits_only_the_page_shown(
+    client, director, program, monkeypatch
+):
+    from openiop.reports.selectors import episodes as episode_selectors
+
+    monkeypatch.setattr(episode_selectors, "PAGE_SIZE", 2)
+    admitted = [
+        _admit(program, on=D(2026, 2, day), participant=ParticipantFactory(legal_last_name=name))
+        for day, name in ((2, "Aardvarkson"), (3, "Bittersby"), (4, "Cormorantly"))
+    ]
+    client.force_login(director)
+
+    first = client.get(reverse("reports:episodes"), RANGE).content.decode()
+    second = client.get(reverse("reports:episodes"), {**RANGE, "page": "2"}).content.decode()
+    past_the_end = client.get(reverse("reports:episodes"), {**RANGE, "page": "9"})
+
+    assert "Aardvarkson" in first and "Bittersby" in first and "Cormorantly" not in first
+    assert "Page 1 of 2" in first and "3 episodes; 1 to 2 shown" in first
+    assert "Cormorantly" in second and "Aardvarkson" not in second
+    assert "page=2" in first and "start=2026-01-05" in first  # the filter stays in the links
+    assert "Cormorantly" in past_the_end.content.decode()  # a page past the end: the last
+    listed = AuditEvent.objects.filter(action=AuditAction.PARTICIPANT_LISTED)
+    # pages 1, 2 and the last again: each participant listed as often as shown
+    assert sorted(e.participant.legal_last_name for e in listed) == [
+        "Aardvarkson",
+        "Bittersby",
+        "Cormorantly",
+        "Cormorantly",
+    ]
+    assert {e.participant_id for e in listed} <= {e.participant_id for e in admitted}
 
 
 # ----------------------------------------------------------------------------- clinician report

@@ -14,14 +14,12 @@ from django.views.decorators.http import require_GET
 
 from openiop.audit.models import AuditAction, AuditOutcome
 from openiop.audit.services import audit_record
+from openiop.core.policy import requires_any
 from openiop.reports import selectors
-from openiop.reports.access import (
-    ANY_REPORTS,
-    EXPORT_IDENTIFIED,
-    PROGRAM_REPORTS,
-    requires_any,
-)
+from openiop.reports.access import ANY_REPORTS, EXPORT_IDENTIFIED, PROGRAM_REPORTS
 from openiop.reports.scope import ReportScope
+from openiop.reports.selectors.clinicians import clinician_report
+from openiop.reports.selectors.episodes import episode_list
 from openiop.reports.tables import Table
 from openiop.reports.views._common import audit_participants, audit_report, report_filter
 
@@ -29,24 +27,12 @@ from openiop.reports.views._common import audit_participants, audit_report, repo
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _clinicians(scope: ReportScope) -> Table:
-    from openiop.reports.selectors.clinicians import clinician_report
-
-    return clinician_report(scope)
-
-
-def _episodes(scope: ReportScope) -> Table:
-    from openiop.reports.selectors.episodes import episode_list
-
-    return episode_list(scope)
-
-
 # Tables outside the dashboard: key -> (selector, the permission its export needs besides
 # reports.export_identified for identifying columns). The episode list is row-level data,
 # never for own-caseload users, even de-identified.
 OTHER_TABLES: dict[str, tuple[Callable[[ReportScope], Table], str | None]] = {
-    "clinicians": (_clinicians, None),
-    "episodes": (_episodes, PROGRAM_REPORTS),
+    "clinicians": (clinician_report, None),
+    "episodes": (episode_list, PROGRAM_REPORTS),
 }
 
 

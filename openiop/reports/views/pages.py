@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from openiop.core.policy import requires
+from openiop.core.policy import requires, requires_any
 from openiop.reports import selectors
-from openiop.reports.access import ANY_REPORTS, EXPORT_IDENTIFIED, requires_any
+from openiop.reports.access import ANY_REPORTS, EXPORT_IDENTIFIED
 from openiop.reports.views._common import (
     audit_participants,
     audit_report,
@@ -78,12 +79,16 @@ def clinicians(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(EXPORT_IDENTIFIED)
 def episodes(request: HttpRequest) -> HttpResponse:
-    """Every episode of the scope with the participant's name: each participant shown is
-    audited."""
-    from openiop.reports.selectors.episodes import episode_list
+    """Every episode of the scope with the participant's name, a page of 100 at a time: each
+    participant shown is audited. The CSV export has them all."""
+    from openiop.reports.selectors.episodes import PAGE_SIZE, episode_list, listed_episodes
 
     form, scope = report_filter(request)
-    table = episode_list(scope) if scope is not None else None
+    table = page = None
+    if scope is not None:
+        paginator = Paginator(listed_episodes(scope).values_list("pk", flat=True), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        table = episode_list(scope, episode_ids=list(page.object_list))
     listed = audit_participants(request, table, "episodes") if table is not None else 0
     audit_report(request, "episodes", form, scope, participants=listed)
     return render(
@@ -95,6 +100,7 @@ def episodes(request: HttpRequest) -> HttpResponse:
             "form": form,
             "scope": scope,
             "shown": show(table, form.query()) if table is not None else None,
+            "page": page,
             "export_key": "episodes",
             "query_string": urlencode(form.query()),
         },

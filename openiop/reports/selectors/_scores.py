@@ -1,0 +1,38 @@
+"""First and latest current score per episode and instrument, in one pass of the database.
+
+Window functions over the administrations, partitioned by episode and instrument, instead of
+a subquery per episode: the outcome report and the episode list read every measured episode.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import FirstValue, RowNumber
+
+from openiop.assessments.models import Administration
+
+
+def current_scores(codes, until=None) -> QuerySet[Administration]:
+    """Scored administrations of ``codes`` (up to ``until``) that no correction replaced."""
+    corrected = Administration.objects.filter(supersedes=OuterRef("pk"))
+    given = Administration.objects.filter(instrument__in=list(codes), total__isnull=False)
+    if until is not None:
+        given = given.filter(administered_on__lte=until)
+    return given.exclude(Exists(corrected)).order_by()
+
+
+def first_and_latest(administrations: QuerySet[Administration], where: Q | None = None):
+    """One row per (episode, instrument) of ``administrations``, annotated ``first_total``,
+    ``first_on``, ``latest_total`` and ``latest_on`` (ties on a day go to the later entry).
+    ``where`` may test those annotations (it is applied after the windows)."""
+    partition = [F("episode_id"), F("instrument")]
+    oldest = [F("administered_on").asc(), F("pk").asc()]
+    newest = [F("administered_on").desc(), F("pk").desc()]
+    ranked = administrations.annotate(
+        rank=Window(RowNumber(), partition_by=partition, order_by=oldest),
+        first_total=Window(FirstValue("total"), partition_by=partition, order_by=oldest),
+        first_on=Window(FirstValue("administered_on"), partition_by=partition, order_by=oldest),
+        latest_total=Window(FirstValue("total"), partition_by=partition, order_by=newest),
+        latest_on=Window(FirstValue("administered_on"), partition_by=partition, order_by=newest),
+    ).filter(rank=1)
+    return ranked.filter(where) if where is not None else ranked
