@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models import Case, Count, F, Min, Q, Sum, When
 from django.utils.translation import gettext as _
 
-from openiop.reports.dbfunctions import DaysBetween, WeekStart
+from openiop.reports.dbfunctions import DaysBetween, WeekStart, aggregate_over
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition, weeks
 from openiop.reports.tables import Chart, Column, Table, percent
@@ -121,23 +120,24 @@ def hours_weekly(scope: ReportScope) -> Table:
         aggregates[f"n{index}"] = Count("pk", filter=condition)
         aggregates[f"r{index}"] = Sum("program__minimum_weekly_hours", filter=condition)
     denominators = episodes.aggregate(**aggregates)
-    in_week = (
+    participant_weeks = (
         _records(scope, mondays[0], mondays[-1] + timedelta(days=6))
         .filter(status__in=ATTENDED)
         .annotate(week=WeekStart("held_on"))
         .filter(episode__admitted_on__lte=F("week"))
         .annotate(left_after=DaysBetween(F("episode__discharged_on"), F("week")))
         .filter(Q(episode__discharged_on__isnull=True) | Q(left_after__gte=6))
-        .values("episode", "week", "episode__program__minimum_weekly_hours")
-        .annotate(minutes=Sum("minutes"))
-        .values_list("week", "minutes", "episode__program__minimum_weekly_hours")
+        .values("episode", "week")
+        .annotate(minutes=Sum("minutes"), minimum=Min("episode__program__minimum_weekly_hours"))
     )
-    delivered: Counter = Counter()
-    meeting: Counter = Counter()
-    for week, minutes, minimum in in_week:  # one row per participant-week
-        delivered[week] += minutes
-        if minutes >= minimum * 60:
-            meeting[week] += 1
+    delivered, meeting = {}, {}
+    for week, minutes, met in aggregate_over(  # one row per week, summed in the database
+        participant_weeks,
+        "week, SUM(minutes), SUM(CASE WHEN minutes >= minimum * 60 THEN 1 ELSE 0 END)",
+        group_by="week",
+    ):
+        monday_of = week if isinstance(week, date) else date.fromisoformat(week)  # SQLite: text
+        delivered[monday_of], meeting[monday_of] = minutes, met
     rows = []
     for index, monday in enumerate(mondays):
         count = denominators[f"n{index}"]
