@@ -30,7 +30,9 @@ as JSON.
 
 The timings: every entry of ``openiop.reports.selectors.DASHBOARD``, the clinician and
 episode-list reports when they exist, and the whole ``dashboard(scope)``, each for the whole
-program over the last 12 weeks and over the full range: one warm-up run (its queries are
+program over the last 12 weeks and over the full range; then the whole dashboard again for the
+site, for each track and for the caseload of the clinician with the most episodes (the
+filters a director and a clinician use), over both ranges: one warm-up run (its queries are
 counted and the slowest noted), then the median of ``--runs`` runs (one run when the warm-up
 took over 10 s). Target: every dashboard under 1 second on PostgreSQL on a 2-core machine;
 anything slower is flagged, and ``--explain`` prints its slowest query's plan (EXPLAIN

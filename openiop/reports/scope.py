@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from openiop.participants.models import CareTeamMember, Episode
 
@@ -39,24 +39,25 @@ class ReportScope:
         can start from the records' own dates."""
         from openiop.scheduling.models import GroupEnrollment, ParticipantPreferences
 
-        here = OuterRef(f"{prefix}id" if prefix else "pk")
+        episode_id = f"{prefix}id__in" if prefix else "pk__in"
         condition = Q(
             **{f"{prefix}program_id__in": self.program_ids, f"{prefix}admitted_on__isnull": False}
         )
         if self.site_id is not None:
             condition &= Q(**{f"{prefix}program__site_id": self.site_id})
+        # Track and caseload as uncorrelated IN lists (hashed once by the database), not
+        # EXISTS per row: an OR of correlated EXISTS cannot become a join and ran a subquery
+        # for every record of a two-year report.
         if self.track_id is not None:
-            enrolled = GroupEnrollment.objects.filter(
-                episode=here, offering__track_id=self.track_id
+            enrolled = GroupEnrollment.objects.filter(offering__track_id=self.track_id)
+            prefers = ParticipantPreferences.objects.filter(preferred_track_id=self.track_id)
+            condition &= Q(**{episode_id: enrolled.values("episode_id")}) | Q(
+                **{episode_id: prefers.values("episode_id")}
             )
-            prefers = ParticipantPreferences.objects.filter(
-                episode=here, preferred_track_id=self.track_id
-            )
-            condition &= Q(Exists(enrolled)) | Q(Exists(prefers))
         if self.clinician_id is not None:
-            on_team = CareTeamMember.objects.filter(episode=here, user_id=self.clinician_id)
+            on_team = CareTeamMember.objects.filter(user_id=self.clinician_id)
             condition &= Q(**{f"{prefix}primary_clinician_id": self.clinician_id}) | Q(
-                Exists(on_team)
+                **{episode_id: on_team.values("episode_id")}
             )
         return condition
 

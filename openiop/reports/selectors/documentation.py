@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import (
     Count,
     DateField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -82,10 +81,12 @@ def note_timeliness(scope: ReportScope) -> Table:
     if scope.site_id is not None:
         groups = groups.filter(program__site_id=scope.site_id)
     if scope.track_id is not None or scope.clinician_id is not None:
-        attendees = GroupNoteAttendee.objects.filter(
-            scope.on("episode__"), group_note=OuterRef("pk")
+        attended = GroupNoteAttendee.objects.filter(
+            scope.on("episode__"),
+            group_note__service_on__gte=scope.start,
+            group_note__service_on__lte=scope.as_of,
         )
-        groups = groups.filter(Exists(attendees))
+        groups = groups.filter(pk__in=attended.values("group_note_id"))
     rows = []
     totals = [0, 0, 0, 0]
     for label, counts in (
