@@ -1,6 +1,7 @@
 """What the ORM lacks portably: whole days between two dates and the week of a date, in
 SQL; and aggregates over a query whose columns are window functions."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import DateField, Func, IntegerField, QuerySet
 
@@ -63,7 +64,10 @@ def aggregate_over(queryset: QuerySet, select: str, group_by: str = "") -> list[
     so the aggregate wraps the queryset's own SQL. ``select`` and ``group_by`` name the
     queryset's ``values()`` columns and are written by selectors, never from user input; the
     queryset's parameters stay parameters."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. an empty caseload: no rows, nothing to aggregate
+        return []
     grouped = f" GROUP BY {group_by}" if group_by else ""
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"SELECT {select} FROM ({sql}) AS measured{grouped}", params)  # noqa: S608
