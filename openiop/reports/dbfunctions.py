@@ -65,7 +65,7 @@ def aggregate_over(queryset: QuerySet, select: str, group_by: str = "") -> list[
     queryset's ``values()`` columns and are written by selectors, never from user input; the
     queryset's parameters stay parameters."""
     try:
-        sql, params = queryset.query.sql_with_params()
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # e.g. an empty caseload: no rows, nothing to aggregate
         return []
     grouped = f" GROUP BY {group_by}" if group_by else ""

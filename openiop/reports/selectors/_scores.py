@@ -23,7 +23,8 @@ def current_scores(codes, until=None) -> QuerySet[Administration]:
 
 def first_and_latest(administrations: QuerySet[Administration], where: Q | None = None):
     """One row per (episode, instrument) of ``administrations``, annotated ``first_total``,
-    ``first_on``, ``latest_total`` and ``latest_on`` (ties on a day go to the later entry).
+    ``first_on``, ``latest_total`` and ``latest_on``. Two on one day: the first is the one
+    entered first, the latest the one entered last.
     ``where`` may test those annotations (it is applied after the windows)."""
     partition = [F("episode_id"), F("instrument")]
     oldest = [F("administered_on").asc(), F("pk").asc()]

@@ -133,11 +133,13 @@ def hours_weekly(scope: ReportScope) -> Table:
     delivered, meeting = {}, {}
     for week, minutes, met in aggregate_over(  # one row per week, summed in the database
         participant_weeks,
-        "week, SUM(minutes), SUM(CASE WHEN minutes >= minimum * 60 THEN 1 ELSE 0 END)",
+        # ROUND: SQLite multiplies decimals as floats (8.3 h * 60 = 498.00000000000006)
+        "week, SUM(minutes), SUM(CASE WHEN minutes >= ROUND(minimum * 60) THEN 1 ELSE 0 END)",
         group_by="week",
     ):
         monday_of = week if isinstance(week, date) else date.fromisoformat(week)  # SQLite: text
-        delivered[monday_of], meeting[monday_of] = minutes, met
+        # PostgreSQL sums bigints as numeric: whole numbers either way, rounded alike below
+        delivered[monday_of], meeting[monday_of] = int(minutes), int(met)
     rows = []
     for index, monday in enumerate(mondays):
         count = denominators[f"n{index}"]

@@ -71,14 +71,14 @@ def outcome_change(scope: ReportScope) -> Table:
     rows = []
     for code in MEANINGFUL_CHANGE:
         count, first, latest, improved, worsened = figures.get(code, (0, None, None, 0, 0))
-        points = sorted({by_code[code] for by_code in thresholds.values()})
+        points = sorted({by_code[code] for by_code in thresholds.values()}) or [None]
         rows.append(
             (
                 instrument(code).name,
                 count,
                 _round(first),
                 _round(latest),
-                points[0] if len(points) == 1 else f"{points[0]}-{points[-1]}",
+                points[0] if len(points) == 1 else f"{points[0]}-{points[-1]}",  # [None]: none
                 improved or 0,
                 percent(improved or 0, count),
                 worsened or 0,

@@ -143,6 +143,35 @@ def test_hours_leave_out_the_week_not_yet_over(nine_hour_program, clinician):
     assert rows(table)[0][1:] == (1, 0.0, 9.0, 0, 0.0)
 
 
+def test_hours_meet_a_fractional_minimum_exactly_on_both_databases(program, clinician):
+    program.minimum_weekly_hours = Decimal("8.3")  # 498 minutes; 8.3 * 60 is not exact in floats
+    program.save()
+    x = b.episode(program, date(2026, 2, 1))
+    b.attended(b.session(program, date(2026, 3, 3)), x, minutes=300, by=clinician)
+    b.attended(b.session(program, date(2026, 3, 5)), x, minutes=198, by=clinician)
+
+    table = selectors.hours_weekly(
+        b.scope(program, date(2026, 3, 2), date(2026, 3, 8), date(2026, 3, 20))
+    )
+
+    assert rows(table) == [(date(2026, 3, 2), 1, 8.3, 8.3, 1, 100.0)]
+    assert type(rows(table)[0][2]) is float  # not a Decimal on PostgreSQL
+
+
+def test_the_dashboard_of_a_scope_without_programs_is_empty_not_an_error():
+    from openiop.reports.scope import ReportScope
+
+    nothing = ReportScope(
+        program_ids=(), start=date(2026, 1, 1), end=date(2026, 3, 31), today=date(2026, 4, 1)
+    )
+
+    tables = {table.key: table for table in selectors.dashboard(nothing)}
+
+    outcomes = {row[0]: row[1:] for row in tables["outcomes"].rows}
+    assert outcomes["PHQ-9"] == (0, None, None, None, 0, None, 0, None)
+    assert rows(tables["census"])[0][:3] == (0, 0, 0)
+
+
 # ----------------------------------------------------------------------------- retention
 
 
