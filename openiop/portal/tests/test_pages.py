@@ -266,6 +266,8 @@ def test_family_with_consent_sees_family_sessions_and_workshops_only(
 def test_family_sees_the_attendance_summary_only_when_consented(
     client, family_member, narrow_family, sessions, episode, clinician
 ):
+    sessions["group"].held_on = timezone.localdate()  # held today, before attendance is taken
+    sessions["group"].save()
     AttendanceRecord.objects.create(
         session=sessions["group"],
         participant=episode.participant,
@@ -274,8 +276,6 @@ def test_family_sees_the_attendance_summary_only_when_consented(
         minutes=180,
         recorded_by=clinician,
     )
-    sessions["group"].held_on = timezone.localdate()
-    sessions["group"].save()
     client.force_login(narrow_family)
     narrow = client.get(reverse("portal:family")).content.decode()
     assert "1 sessions attended, 0 missed" in narrow
