@@ -10,12 +10,37 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from openiop.accounts.roles import Role
 from openiop.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from openiop.participants.models import CareTeamRole
 from openiop.participants.tests.factories import CareTeamMemberFactory, EpisodeFactory
 from openiop.programs.tests.factories import ProgramFactory, ProgramPhaseFactory
+
+
+def _django_order(item) -> int:
+    """pytest-django's order (as Django's): database tests, transactional ones, the rest."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(fixtures) or (
+        marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    ):
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The demo checks first among the database tests: they share one demo load per test
+    process (core/tests/demo_cache.py), which a transactional test's flush in between would
+    spoil, and with pytest-xdist these long modules then start early instead of ending one
+    worker's run long after the other's."""
+    items.sort(key=lambda item: (_django_order(item), not item.path.name.startswith("test_demo")))
+
+
+# No per-example deadline: on a busy CI machine it fails on timing, not on a bug.
+hypothesis_settings.register_profile("openiop", deadline=None)
+hypothesis_settings.load_profile("openiop")
 
 
 @pytest.fixture

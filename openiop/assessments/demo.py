@@ -4,14 +4,23 @@ are still open; wait-listed referrals were screened (PHQ-9, GAD-7) and assessed 
 referral, so the intake board shows them ready to admit. Recorded through the real services
 (scoring, alerts, audit). A participant who already has administrations is left alone, so a
 second run changes nothing.
+
+Participants discharged since also had PHQ-9 and GAD-7 every two weeks from admission to
+discharge (so the reports' weeks before today's caseload have measures). The service records
+measures only in an open episode, so these are written as an import from another system would:
+scored by the same instrument code, saved with their historical dates, each with its audit
+row. An episode that already has administrations is left alone.
 """
 
 import random
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from openiop.assessments import instruments
 from openiop.assessments.models import Administration, DimensionalAssessment
 from openiop.assessments.services import administration_submit, dimensional_assessment_record
+from openiop.audit.models import AuditAction, DataCategory
+from openiop.audit.services import audit_record
 from openiop.participants.models import Episode, EpisodeStatus
 
 if TYPE_CHECKING:
@@ -63,10 +72,74 @@ def load(context: "DemoContext") -> None:
             visit += 1
     assessed = _intake_assessments(rng, episodes)
     screened = _wait_list_screening(rng)
+    former = _former_histories(context.random_for("assessments:former"))
     context.log(
         f"Assessments: {recorded} administrations recorded, {alerts} open urgent alerts, "
-        f"{assessed} intake assessments, {screened} wait-listed referrals screened and assessed."
+        f"{assessed} intake assessments, {screened} wait-listed referrals screened and assessed, "
+        f"{former} administrations for participants discharged since."
     )
+
+
+def _former_histories(rng: random.Random) -> int:
+    """PHQ-9 and GAD-7 every two weeks from admission to discharge, improving, for each
+    admitted episode discharged since (written as an import would, see the module's note)."""
+    episodes = (
+        Episode.objects.filter(
+            status=EpisodeStatus.DISCHARGED,
+            admitted_on__isnull=False,
+            primary_clinician__isnull=False,
+        )
+        .select_related("participant", "primary_clinician")
+        .order_by("participant__mrn", "admitted_on")
+    )
+    recorded = 0
+    for episode in episodes:
+        start = rng.uniform(0.4, 0.75)  # draw first: the plan does not depend on the database
+        improvement = rng.uniform(0.04, 0.1)
+        visits = (episode.discharged_on - episode.admitted_on).days // 14 + 1
+        answers = [
+            {
+                code: _answers(rng, count, max(0.05, start - improvement * visit))
+                for code, count in ITEMS.items()
+            }
+            for visit in range(visits)
+        ]
+        if Administration.objects.filter(episode=episode).exists():
+            continue
+        for visit, given in enumerate(answers):
+            for code, items in given.items():
+                _import_administration(
+                    episode, code, items, episode.admitted_on + timedelta(days=14 * visit)
+                )
+                recorded += 1
+    return recorded
+
+
+def _import_administration(episode, code: str, answers: list[int], day) -> Administration:
+    result = instruments.score_with(instruments.get(code), answers)
+    administration = Administration(
+        participant=episode.participant,
+        episode=episode,
+        instrument=code,
+        answers=answers,
+        total=result.total,
+        band=result.band or "",
+        subscales=dict(result.subscales),
+        alerts=list(result.alerts),
+        administered_on=day,
+        administered_by=episode.primary_clinician,
+    )
+    administration.full_clean()
+    administration.save()
+    audit_record(
+        actor=episode.primary_clinician,
+        action=AuditAction.MEASURE_RECORDED,
+        target=administration,
+        participant=episode.participant,
+        category=DataCategory.SUD_RECORD,
+        details={"instrument": code, "source": "demo"},
+    )
+    return administration
 
 
 SUBSTANCES = (

@@ -59,7 +59,8 @@ DEMO_JOURNEYS: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
     ),
 }
 AGES = {Population.ADULT: (18, 65), Population.ADOLESCENT: (13, 17)}
-ACTIVE_ADMISSION_SPAN_DAYS = 84  # active admissions spread over the last 12 weeks
+ACTIVE_ADMISSION_SPAN_DAYS = 98  # active admissions spread over the last 14 weeks, so the
+# earliest came before the reports' twelve-week range and every week of it has someone in care
 WAIT_LISTED_DAYS = (10, 35)  # assessed, waiting for a place: referred this many days ago
 # The first plain discharges in each program never started treatment: referrals closed
 # because the assessment found another level of care or provider fitted better.

@@ -1,5 +1,6 @@
 """Demo scheduling: rooms, tracks and their groups, staff hours, participants' scheduling
-needs, and six weeks of sessions (four past weeks with attendance, this week, next week).
+needs, and fourteen weeks of sessions (twelve past weeks with attendance, so the reports'
+twelve-week range has figures in every week; this week; next week).
 
 Each week is built as an ``openiop-schedule/1`` document from a simple deterministic plan
 (participants in their preferred track's groups, a weekly individual session, a family
@@ -8,6 +9,13 @@ and the solver take; attendance goes through ``services.attendance_record``. One
 participant missed their last sessions unexcused, so an outreach task is open. Objects are
 found by natural keys (room and group codes, track names, the week) before being created, and
 every random draw is made whether or not its object exists: a second run changes nothing.
+
+Participants discharged since were in their track's groups while in care (admission to
+discharge), so the reports' earlier weeks have their hours too. A week schedule is saved for
+active episodes only, so their places are planned with everyone else's and then added to the
+saved group sessions as an import from another system would; their attendance goes through
+the service like everyone's (an absence of theirs is excused: no outreach is opened for
+someone already discharged).
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from openiop.scheduling.models import (
     ParticipantUnavailability,
     Room,
     Session,
+    SessionAttendee,
     Track,
     WeekSchedule,
 )
@@ -38,7 +47,7 @@ from openiop.scheduling.models import (
 if TYPE_CHECKING:
     from openiop.core.management.commands.demo import DemoContext
 
-PAST_WEEKS = 4
+PAST_WEEKS = 12
 ROOMS = (
     # code, name, capacity, group, individual, family, virtual
     ("group-a", "Group room A", 12, True, False, False, False),
@@ -290,7 +299,7 @@ def _group_sessions(week_of, episodes, offerings, staff_by_name, busy) -> list[d
             e
             for e in episodes
             if _joins(e.schedule_preferences, offering)
-            and e.admitted_on <= day
+            and _in_care(e, day)
             and busy.free(e.pk, start, end)
         ][: min(offering.max_size, ROOM_CAPACITY[leads[offering.code].room])]
         lead = staff_by_name[LEADS[leads[offering.code].lead]]
@@ -311,6 +320,12 @@ def _group_sessions(week_of, episodes, offerings, staff_by_name, busy) -> list[d
     return sessions
 
 
+def _in_care(episode: Episode, day) -> bool:
+    return episode.admitted_on <= day and (
+        episode.discharged_on is None or day <= episode.discharged_on
+    )
+
+
 def _joins(prefs: ParticipantPreferences, offering: GroupOffering) -> bool:
     """Their preferred track's groups, and family workshops when a family session is wanted."""
     wants_family = offering.topic == "family" and prefs.family_minutes > 0
@@ -323,7 +338,7 @@ def _pair_session(week_of, episode, kind, length, slots, busy) -> dict | None:
         return None
     _leads, hours, office = STAFF[therapist.full_name]
     for weekday, hour in slots:
-        if week_of + timedelta(days=weekday) < episode.admitted_on:
+        if not _in_care(episode, week_of + timedelta(days=weekday)):
             continue
         start, end = weekday * 1440 + hour * 60, weekday * 1440 + hour * 60 + length
         works = any(
@@ -385,6 +400,8 @@ def _attendance(program, week_of, today, rng: random.Random, missing: Episode | 
                 and (today - session.held_on).days <= 8
             ):
                 status, minutes = "absent_unexcused", 0
+            elif status == "absent_unexcused" and place.episode.discharged_on is not None:
+                status = "absent_excused"
             entries.append(services.AttendanceEntry(place.episode, status, minutes))
         services.attendance_record(session=session, entries=entries, actor=session.lead)
         recorded += len(entries)
@@ -410,7 +427,19 @@ def load(context: DemoContext) -> None:
             .select_related("participant", "primary_clinician")
             .order_by("participant__mrn")
         )
-        _preferences(active, tracks, population, context.random_for(f"scheduling:{program.name}"))
+        former = list(  # discharged since, in care during the weeks built here
+            Episode.objects.filter(
+                program=program,
+                status="discharged",
+                admitted_on__isnull=False,
+                discharged_on__gte=weeks[0],
+            )
+            .select_related("participant", "primary_clinician")
+            .order_by("participant__mrn", "admitted_on")
+        )
+        _preferences(
+            active + former, tracks, population, context.random_for(f"scheduling:{program.name}")
+        )
         offerings = [o for _track, offers in tracks.values() for o in offers]
         missing = next(
             (e for e in active if e.schedule_preferences.preferred_track.name == "Evening"), None
@@ -418,13 +447,19 @@ def load(context: DemoContext) -> None:
         for week_of in weeks:
             rng = context.random_for(f"scheduling:{program.name}:{week_of.isoformat()}")
             if not WeekSchedule.objects.filter(program=program, week_of=week_of).exists():
+                week_end = week_of + timedelta(days=6)
                 episodes = [
-                    e for e in _refresh(active) if e.admitted_on <= week_of + timedelta(days=6)
+                    e
+                    for e in _refresh(active + former)
+                    if e.admitted_on <= week_end
+                    and (e.discharged_on is None or week_of <= e.discharged_on)
                 ]
                 document = _week_document(program, week_of, episodes, offerings, staff_by_name)
+                places, groups = _set_aside_former(document, episodes)
                 exchange.schedule_save(
                     program=program, week_of=week_of, schedule=document, actor=director
                 )
+                _add_former_places(program, week_of, places, groups, offerings, staff_by_name)
                 saved += 1
             recorded += _attendance(program, week_of, context.today, rng, missing)
     _time_off(staff_by_name, this_week)
@@ -443,6 +478,78 @@ def _time_off(staff_by_name, this_week) -> None:
         ClinicianTimeOff.objects.get_or_create(
             user=user, starts_on=day, defaults={"ends_on": day, "reason": "training"}
         )
+
+
+def _set_aside_former(document: dict, episodes: list[Episode]) -> tuple[list, list]:
+    """Take the discharged-since episodes out of the week's document (it is saved for active
+    episodes only). Returns their places in groups that still meet the minimum size with the
+    active members, as (offering code, episode), and the groups that do not, taken out whole
+    (the session and every member). Their individual and family sessions are left out: the
+    reports count their group hours."""
+    former = {str(e.public_id) for e in episodes if e.status != "active"}
+    by_id = {str(e.public_id): e for e in episodes}
+    places, groups, kept = [], [], []
+    for session in document["sessions"]:
+        if session["kind"] != "group":
+            if session["participant"] not in former:
+                kept.append(session)
+            continue
+        members = session["participants"]
+        active = [p for p in members if p not in former]
+        if len(active) == len(members):
+            kept.append(session)
+        elif len(active) >= 2:  # the groups' minimum size (see _tracks)
+            places += [(session["offering"], by_id[p]) for p in members if p in former]
+            kept.append({**session, "participants": active})
+        else:
+            groups.append((session, [by_id[p] for p in members]))
+    document["sessions"] = kept
+    return places, groups
+
+
+def _add_former_places(program, week_of, places, groups, offerings, staff_by_name) -> None:
+    """Write what _set_aside_former took out, as an import would: places on the saved groups,
+    and the smaller groups as sessions of the week's schedule."""
+    saved = WeekSchedule.objects.get(program=program, week_of=week_of)
+    sessions = {
+        session.offering.code: session
+        for session in Session.objects.filter(week_schedule=saved, kind="group").select_related(
+            "offering"
+        )
+    }
+    offering_by_code = {offering.code: offering for offering in offerings}
+    rooms = {room.code: room for room in Room.objects.filter(site=program.site_id)}
+    leads = {str(user.public_id): user for user in staff_by_name.values()}
+    for planned, members in groups:
+        offering = offering_by_code[planned["offering"]]
+        room = rooms[planned["room"]]
+        session = Session(
+            program=program,
+            kind="group",
+            offering=offering,
+            topic=offering.topic,
+            held_on=week_of + timedelta(days=offering.weekday),
+            start_time=offering.start_time,
+            end_time=offering.end_time,
+            room=room,
+            lead=leads[planned["lead"]],
+            is_virtual=room.is_virtual,
+            source="schedule",
+            week_schedule=saved,
+        )
+        session.full_clean()
+        session.save()
+        sessions[offering.code] = session
+        places += [(offering.code, episode) for episode in members]
+    SessionAttendee.objects.bulk_create(
+        SessionAttendee(
+            session=sessions[code],
+            episode=episode,
+            participant_id=episode.participant_id,
+            source="schedule",
+        )
+        for code, episode in places
+    )
 
 
 def _refresh(episodes: list[Episode]) -> list[Episode]:

@@ -2,38 +2,35 @@
 referrals closed because the person was referred elsewhere are off the board."""
 
 import datetime
-import io
 import re
+from itertools import pairwise
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
 from openiop.accounts.models import User
 from openiop.accounts.roles import Role
+from openiop.assessments.models import Administration
+from openiop.core.tests.demo_cache import DEMO_NOW, DEMO_TODAY, load_demo
 from openiop.participants.models import Episode, EpisodeStatus
 
-TODAY = datetime.date(2026, 11, 23)
+TODAY = DEMO_TODAY
 
 
 @pytest.fixture(scope="module")
 def loaded_demo(django_db_setup, django_db_blocker):
     """One demo load for the module's tests, rolled back when they are done."""
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(datetime.datetime(2026, 11, 23, 15, 0), tick=False),
-        transaction.atomic(),
-    ):
-        call_command("demo", today=TODAY.isoformat(), force=True, stdout=io.StringIO())
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(TODAY, DEMO_NOW)
         yield
         transaction.set_rollback(True)
 
 
 @pytest.fixture
 def demo(loaded_demo, db, time_machine):
-    time_machine.move_to(datetime.datetime(2026, 11, 23, 15, 0), tick=False)
+    """The intake board is read on the demo's day, so days waiting count up to TODAY."""
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(15, 0)), tick=False)
 
 
 def test_wait_listed_referrals_show_their_days_waiting_and_are_ready_to_admit(client, demo):
@@ -61,3 +58,18 @@ def test_closed_referrals_say_where_the_person_was_referred(client, demo):
     client.force_login(User.objects.get(groups__name=Role.PROGRAM_DIRECTOR))
     page = client.get(reverse("assessments:intake")).content.decode()
     assert not any(episode.participant.display_name in page for episode in closed)
+
+
+def test_participants_discharged_since_had_measures_every_two_weeks_while_in_care(demo):
+    discharged = Episode.objects.filter(status=EpisodeStatus.DISCHARGED, admitted_on__isnull=False)
+    assert discharged.count() > 5
+    for episode in discharged:
+        given = sorted(
+            (a.administered_on, a.instrument)
+            for a in Administration.objects.filter(episode=episode)
+        )
+        days = sorted({day for day, _code in given})
+        assert days[0] == episode.admitted_on and days[-1] <= episode.discharged_on
+        assert all(14 <= (later - earlier).days <= 28 for earlier, later in pairwise(days))
+        assert {code for _day, code in given} == {"phq9", "gad7"}
+        assert episode.discharged_on - days[-1] < datetime.timedelta(days=14)

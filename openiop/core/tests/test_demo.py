@@ -6,7 +6,6 @@ import re
 from collections import Counter
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -17,14 +16,16 @@ from django.test import RequestFactory
 from openiop.accounts.demo import DEMO_STAFF
 from openiop.accounts.models import User
 from openiop.accounts.roles import Role
+from openiop.core.tests.demo_cache import DEMO_NOW, DEMO_TODAY
+from openiop.core.tests.demo_cache import load_demo as load_shared_demo
 from openiop.participants import demo as participants_demo
 from openiop.participants.models import CareTeamMember, Episode, EpisodeStatus, Participant
 from openiop.programs.models import Program, ProgramMembership, ProgramPhase, Site
 from openiop.recovery import demo as recovery_demo
 
-# The clock runs two weeks past the demo's --today, so the checks also show that the demo is
-# dated from --today and not from the clock.
-TODAY = datetime.date(2026, 11, 23)
+# The clock runs past the demo's --today (six days at the load, twelve during the checks), so
+# the checks also show that the demo is dated from --today and not from the clock.
+TODAY = DEMO_TODAY
 NOW = datetime.datetime(2026, 12, 7, 15, 0)
 STAFF_PER_ROLE = {
     Role.PROGRAM_DIRECTOR: 1,
@@ -72,12 +73,8 @@ def load_demo(today: datetime.date = TODAY, **options) -> str:
 def loaded_demo(django_db_setup, django_db_blocker):
     """One load shared by the tests of a class (each test's own changes roll back as usual),
     rolled back when the class is done."""
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        output = load_demo()
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = load_shared_demo(TODAY, DEMO_NOW)
         yield output
         transaction.set_rollback(True)
 
@@ -250,18 +247,20 @@ class TestTheLoadedDemo:
                 instance.full_clean()
 
 
-def test_a_fresh_load_on_the_same_day_gives_the_same_demo(db, settings):
-    """The second load runs as on a developer's machine: DEBUG on, no --force, no --today."""
+def test_a_fresh_load_on_the_same_day_gives_the_same_demo(db, settings, time_machine):
+    """The first load is given --today (the shared load, run days later); the second runs as
+    on a developer's machine on that day: DEBUG on, no --force, no --today."""
 
     class Discard(Exception):
         pass
 
     with pytest.raises(Discard), transaction.atomic():
-        load_demo(today=NOW.date())
+        load_shared_demo(TODAY, DEMO_NOW)
         first = demo_fingerprint()
         raise Discard
     assert not Participant.objects.exists()
     settings.DEBUG = True
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(9, 30)), tick=False)
 
     call_command("demo", stdout=io.StringIO())
 

@@ -1,15 +1,12 @@
 """The discharge demo: phase decisions, discharged and alumni participants, follow-ups due,
 dated from --today, and a second run changes nothing."""
 
-import datetime
-import io
-
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import transaction
 
 from openiop.accounts.models import User
+from openiop.core.tests.demo_cache import DEMO_NOW, DEMO_TODAY, load_demo
 from openiop.discharge import selectors
 from openiop.discharge.models import (
     AftercarePlan,
@@ -21,8 +18,7 @@ from openiop.discharge.models import (
 )
 from openiop.participants.models import Episode, EpisodeStatus
 
-TODAY = datetime.date(2026, 11, 25)
-NOW = datetime.datetime(2026, 12, 1, 15, 0)
+TODAY, NOW = DEMO_TODAY, DEMO_NOW
 
 
 @pytest.fixture(autouse=True)
@@ -31,18 +27,10 @@ def _today():
     yield
 
 
-def _load():
-    call_command("demo", stdout=io.StringIO(), today=TODAY.isoformat(), force=True)
-
-
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        _load()
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(TODAY, NOW)
         yield
         transaction.set_rollback(True)
 

@@ -6,7 +6,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
+from openiop.core.tests.demo_cache import DEMO_NOW, DEMO_TODAY, load_demo
 from openiop.notes.models import (
     GroupNote,
     GroupNoteAttendee,
@@ -15,12 +17,21 @@ from openiop.notes.models import (
 )
 from openiop.notes.selectors import name_warnings
 
-TODAY = datetime.date(2026, 11, 23)
+TODAY = DEMO_TODAY
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo(TODAY, DEMO_NOW)
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
 def clock(time_machine):
-    time_machine.move_to(datetime.datetime(2026, 11, 30, 15, 0), tick=False)
+    """A week after the demo's --today."""
+    week_later = TODAY + datetime.timedelta(days=7)
+    time_machine.move_to(datetime.datetime.combine(week_later, datetime.time(15, 0)), tick=False)
 
 
 def _counts():
@@ -32,10 +43,8 @@ def _counts():
     )
 
 
-def test_the_demo_writes_notes_once(db):
-    out = io.StringIO()
-    call_command("demo", stdout=out, today=TODAY.isoformat(), force=True)
-    assert "Notes:" in out.getvalue()
+def test_the_demo_writes_notes_once(demo_output, db):
+    assert "Notes:" in demo_output
     signed = ProgressNote.objects.filter(status="signed")
     assert set(signed.values_list("format", flat=True)) == {"dap", "birp", "soap", "narrative"}
     assert signed.filter(service_on__lte=TODAY - datetime.timedelta(days=14)).exists()
