@@ -3,7 +3,7 @@ SQL; and aggregates over a query whose columns are window functions."""
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import DateField, Func, IntegerField, QuerySet
+from django.db.models import DateField, Func, IntegerField, Lookup, QuerySet
 
 
 class DaysBetween(Func):
@@ -72,3 +72,24 @@ def aggregate_over(queryset: QuerySet, select: str, group_by: str = "") -> list[
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"SELECT {select} FROM ({sql}) AS measured{grouped}", params)  # noqa: S608
         return cursor.fetchall()
+
+
+class AnyOf(Lookup):
+    """``AnyOf(F("episode__id"), ids)``: the column is one of ``ids``. On PostgreSQL one array
+    parameter (``= ANY(%s)``, hashed by the server) however many ids there are, where an
+    ``__in`` list makes a placeholder, a parameter and a comparison per id in every query; an
+    ``IN`` list on SQLite."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):  # PostgreSQL
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+    def as_sqlite(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        marks = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({marks})", (*lhs_params, *self.rhs)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from openiop.participants.models import CareTeamMember, Episode
+from openiop.reports.dbfunctions import AnyOf
 
 
 @dataclass(frozen=True)
@@ -37,39 +38,41 @@ class ReportScope:
     def on(self, prefix: str) -> Q:
         """The scope as conditions on the episode at ``prefix`` (``"episode__"`` for records
         that belong to an episode): joined rather than an ``IN`` list, so that the database
-        can start from the records' own dates.
-
-        A track narrows it by uncorrelated subqueries, which the database hashes once per
-        query (an OR of correlated EXISTS, as before, ran a subquery per record: 53 s for a
-        two-year track dashboard). A caseload is small: its episode ids are found once per
-        scope (``caseload``) and listed."""
-        from openiop.scheduling.models import GroupEnrollment, ParticipantPreferences
-
-        episode_id = f"{prefix}id__in" if prefix else "pk__in"
+        can start from the records' own dates. A track or a caseload narrows it to the episode
+        ids found once per scope (``narrowed_to``), passed as one array on PostgreSQL."""
         condition = Q(
             **{f"{prefix}program_id__in": self.program_ids, f"{prefix}admitted_on__isnull": False}
         )
         if self.site_id is not None:
             condition &= Q(**{f"{prefix}program__site_id": self.site_id})
-        if self.track_id is not None:
-            enrolled = GroupEnrollment.objects.filter(offering__track_id=self.track_id)
-            prefers = ParticipantPreferences.objects.filter(preferred_track_id=self.track_id)
-            condition &= Q(**{episode_id: enrolled.values("episode_id")}) | Q(
-                **{episode_id: prefers.values("episode_id")}
-            )
-        if self.clinician_id is not None:
-            condition &= Q(**{episode_id: self.caseload})
+        if self.narrowed_to is not None:
+            condition &= Q(AnyOf(F(f"{prefix}id"), self.narrowed_to))
         return condition
 
     @cached_property
-    def caseload(self) -> tuple[int, ...]:
-        """The ids of the clinician's episodes in the scope's programs: those they are the
-        primary clinician of or on the care team of. One query, kept for the scope's lifetime
-        (a request)."""
-        on_team = CareTeamMember.objects.filter(user_id=self.clinician_id)
-        episodes = Episode.objects.filter(program_id__in=self.program_ids).filter(
-            Q(primary_clinician_id=self.clinician_id) | Q(pk__in=on_team.values("episode_id"))
-        )
+    def narrowed_to(self) -> tuple[int, ...] | None:
+        """For a track or a clinician's caseload, the ids of the scope's episodes in it (one
+        query, kept for the scope's lifetime: a request); None when neither is set. The track:
+        episodes enrolled in one of its groups or preferring it. The caseload: episodes whose
+        primary clinician the person is or whose care team they are on. Tested in every query
+        as correlated EXISTS, these ran a subquery per record (53 s for a two-year track
+        dashboard); as subqueries, they cost each query a hash of every enrollment."""
+        from openiop.scheduling.models import GroupEnrollment, ParticipantPreferences
+
+        if self.track_id is None and self.clinician_id is None:
+            return None
+        episodes = Episode.objects.filter(program_id__in=self.program_ids)
+        if self.track_id is not None:
+            enrolled = GroupEnrollment.objects.filter(offering__track_id=self.track_id)
+            prefers = ParticipantPreferences.objects.filter(preferred_track_id=self.track_id)
+            episodes = episodes.filter(
+                Q(pk__in=enrolled.values("episode_id")) | Q(pk__in=prefers.values("episode_id"))
+            )
+        if self.clinician_id is not None:
+            on_team = CareTeamMember.objects.filter(user_id=self.clinician_id)
+            episodes = episodes.filter(
+                Q(primary_clinician_id=self.clinician_id) | Q(pk__in=on_team.values("episode_id"))
+            )
         return tuple(episodes.order_by("pk").values_list("pk", flat=True))
 
     def episode_ids(self) -> QuerySet:
