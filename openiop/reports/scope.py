@@ -75,10 +75,6 @@ class ReportScope:
             )
         return tuple(episodes.order_by("pk").values_list("pk", flat=True))
 
-    def episode_ids(self) -> QuerySet:
-        """The scope's episodes as a subquery, for ``episode_id__in=``."""
-        return self.episodes().values("pk")
-
     def in_care_during(self, start: date, end: date, prefix: str = "") -> Q:
         """Episodes admitted on or before ``end`` and not discharged before ``start``."""
         return Q(**{f"{prefix}admitted_on__lte": end}) & (

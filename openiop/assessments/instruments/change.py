@@ -1,6 +1,6 @@
 """How much a score has to fall to count as a clinically meaningful improvement.
 
-Data plus one pure function; reports use it for "share improving". Lower is better on every
+Data only; the outcomes report uses it for "share improving". Lower is better on every
 instrument listed. These published values are the *defaults*: thresholds differ by state and
 payer, so each program may set its own (``reports.models.ReportSettings``, on the Report
 settings page); read a program's thresholds with ``reports.thresholds.meaningful_change``, not
@@ -20,13 +20,3 @@ from ``MEANINGFUL_CHANGE`` directly. Sources:
 from __future__ import annotations
 
 MEANINGFUL_CHANGE: dict[str, int] = {"phq9": 5, "gad7": 4, "pcl5": 10}
-
-
-def change_category(code: str, first: int, latest: int) -> str:
-    """``improved``, ``worsened`` or ``unchanged`` (within the meaningful change)."""
-    threshold = MEANINGFUL_CHANGE[code]
-    if first - latest >= threshold:
-        return "improved"
-    if latest - first >= threshold:
-        return "worsened"
-    return "unchanged"

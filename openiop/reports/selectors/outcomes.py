@@ -19,11 +19,6 @@ TRAJECTORY_WEEKS = 16
 TRAJECTORY_INSTRUMENTS = ("phq9", "gad7")
 
 
-def _current(code: str, until):
-    """Scored administrations of ``code`` up to ``until`` that no correction replaced."""
-    return current_scores([code], until)
-
-
 def _measured(scope: ReportScope, thresholds: dict[int, dict[str, int]]):
     """One row per episode in care during the range and instrument measured at admission and
     later, with its admission and latest totals and the program's meaningful change."""
@@ -115,7 +110,7 @@ def outcome_trajectories(scope: ReportScope) -> Table:
     in_scope = scope.on("episode__") & scope.in_care_during(scope.start, scope.end, "episode__")
     for code in TRAJECTORY_INSTRUMENTS:
         grouped = (
-            _current(code, scope.as_of)
+            current_scores([code], scope.as_of)
             .filter(in_scope)
             .annotate(days=DaysBetween(F("administered_on"), F("episode__admitted_on")))
             .filter(days__gte=0, days__lt=7 * (TRAJECTORY_WEEKS + 1))
