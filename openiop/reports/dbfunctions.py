@@ -3,7 +3,11 @@ SQL; and aggregates over a query whose columns are window functions."""
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import DateField, Func, IntegerField, Lookup, QuerySet
+from django.db.models import Func, IntegerField, Lookup, QuerySet
+
+from openiop.core.dbfunctions import WeekStart
+
+__all__ = ["AnyOf", "DaysBetween", "WeekStart", "aggregate_over"]
 
 
 class DaysBetween(Func):
@@ -27,32 +31,6 @@ class DaysBetween(Func):
             connection,
             template="CAST(julianday(%(expressions)s) AS INTEGER)",
             arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-
-class WeekStart(Func):
-    """The Monday of a date's week, as a date, in native SQL on both databases (Django's
-    TruncWeek runs a Python function per row on SQLite)."""
-
-    output_field = DateField()
-    arity = 1
-
-    def as_sql(self, compiler, connection, **extra_context):  # PostgreSQL
-        return super().as_sql(
-            compiler,
-            connection,
-            # a timestamp without time zone: no conversion per row through the session zone
-            template="(DATE_TRUNC('week', (%(expressions)s)::timestamp))::date",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # 'weekday 0' moves forward to the next Sunday (a Sunday stays); six days back is Monday.
-        return super().as_sql(
-            compiler,
-            connection,
-            template="date(%(expressions)s, 'weekday 0', '-6 days')",
             **extra_context,
         )
 
@@ -85,7 +63,10 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):  # PostgreSQL
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        # The array as one text literal: psycopg quotes a list of ints element by element in
+        # Python (8 ms for 2,500 ids, in every query), a string at once.
+        ids = "{" + ",".join(str(int(pk)) for pk in self.rhs) + "}"
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, ids)
 
     def as_sqlite(self, compiler, connection):
         if not self.rhs:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from bench.reports.generator.data import GENERATOR_VERSION, PROGRAM_NAME, SITE_NAME
 from bench.reports.generator.program import ProgramGenerator
 from bench.reports.generator.writing import historical_timestamps
+from openiop.scheduling import attendance_weeks
 
 __all__ = ["GENERATOR_VERSION", "PROGRAM_NAME", "SITE_NAME", "generate"]
 
@@ -48,4 +49,7 @@ def generate(
     generator = ProgramGenerator(rng, participants, years, today, log)
     with historical_timestamps(generator.moment(today, clock(8))), transaction.atomic():
         generator.run()
+        # Derived tables the models keep as they save, written here in one pass.
+        log("summing attendance per week")
+        generator.counts["scheduling.AttendanceWeek"] = attendance_weeks.rebuild()
     return dict(generator.counts)

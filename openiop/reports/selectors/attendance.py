@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, Min, Q, Sum, When
+from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
-from openiop.reports.dbfunctions import DaysBetween, WeekStart, aggregate_over
+from openiop.reports.dbfunctions import DaysBetween, aggregate_over
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition, weeks
 from openiop.reports.tables import Chart, Column, Table, percent
-from openiop.scheduling.models import AttendanceRecord, Session
+from openiop.scheduling.models import AttendanceRecord, AttendanceWeek, Session
 from openiop.scheduling.rules import ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED_STATUSES
 
 ATTENDED = sorted(ATTENDED_STATUSES)
@@ -29,6 +30,23 @@ def _records(scope: ReportScope, start, end):
     )
 
 
+def _day_counts(records) -> dict:
+    """Participant-days attended and records by status, over one row per episode and day
+    (hashed, not sorted) summed in the database."""
+    attended = Q(status__in=ATTENDED)
+    per_episode_day = records.values("held_on", "episode").annotate(
+        came=Count("pk", filter=attended),
+        excused_here=Count("pk", filter=Q(status=ABSENT_EXCUSED)),
+        unexcused_here=Count("pk", filter=Q(status=ABSENT_UNEXCUSED)),
+    )
+    return per_episode_day.aggregate(
+        participant_days=Sum(Case(When(came__gt=0, then=1), default=0)),
+        attended=Sum("came"),
+        excused=Sum("excused_here"),
+        unexcused=Sum("unexcused_here"),
+    )
+
+
 def _session_days(scope: ReportScope):
     sessions = Session.objects.filter(
         program_id__in=scope.program_ids,
@@ -43,33 +61,42 @@ def _session_days(scope: ReportScope):
     return sessions.values("held_on").distinct().count()
 
 
+def whole_weeks(start: date, end: date) -> tuple[date, date] | None:
+    """The first and last Mondays of the weeks (Monday to Sunday) that lie wholly in
+    [start, end]; None when no week does."""
+    first = start + timedelta(days=-start.weekday() % 7)
+    last = end - timedelta(days=(end.weekday() + 1) % 7) - timedelta(days=6)
+    return (first, last) if first <= last else None
+
+
 def attendance_summary(scope: ReportScope) -> Table:
     """Days with sessions: days in the range (up to today) on which at least one session of
     the scope's programs (and track) was held, cancelled ones excluded. Average daily
     attendance: participants who attended at least one session on a day (present, late, left
-    early or by video), summed over those days and divided by the number of days. Attendance
+    early or by video), summed over those days and divided by the number of days; a
+    participant in two of the scope's programs on the same day counts in each. Attendance
     rate: attended records over all recorded ones (attended plus excused and unexcused
     absences); sessions nobody recorded attendance for are not counted."""
-    attended = Q(status__in=ATTENDED)
-    # One row per participant and day (hashed, not sorted), then summed in the database.
-    per_participant_day = (
-        _records(scope, scope.start, scope.as_of)
-        .values("held_on", "participant")
-        .annotate(
-            came=Count("pk", filter=attended),
-            excused_here=Count("pk", filter=Q(status=ABSENT_EXCUSED)),
-            unexcused_here=Count("pk", filter=Q(status=ABSENT_UNEXCUSED)),
+    keys = ("participant_days", "attended", "excused", "unexcused")
+    counts = dict.fromkeys(keys, 0)
+    # Whole weeks from each episode's week totals; the days before and after them (a range
+    # rarely starts on a Monday) from the records.
+    records = _records(scope, scope.start, scope.as_of)
+    inside = whole_weeks(scope.start, scope.as_of)
+    if inside is not None:
+        totals = AttendanceWeek.objects.filter(
+            scope.on("episode__"), week_of__gte=inside[0], week_of__lte=inside[1]
+        ).aggregate(
+            participant_days=Sum("days_attended"),
+            attended=Sum("attended"),
+            excused=Sum("excused"),
+            unexcused=Sum("unexcused"),
         )
-    )
-    counts = {
-        key: value or 0
-        for key, value in per_participant_day.aggregate(
-            participant_days=Sum(Case(When(came__gt=0, then=1), default=0)),
-            attended=Sum("came"),
-            excused=Sum("excused_here"),
-            unexcused=Sum("unexcused_here"),
-        ).items()
-    }
+        counts = {key: value or 0 for key, value in totals.items()}
+        records = records.exclude(held_on__gte=inside[0], held_on__lte=inside[1] + timedelta(6))
+    if inside is None or (inside[0], inside[1] + timedelta(6)) != (scope.start, scope.as_of):
+        for key, value in _day_counts(records).items():
+            counts[key] += value or 0
     participant_days = counts["participant_days"]
     days = _session_days(scope)
     recorded = counts["attended"] + counts["excused"] + counts["unexcused"]
@@ -109,37 +136,56 @@ def hours_weekly(scope: ReportScope) -> Table:
     mondays = [w for w in weeks(scope.start, scope.end) if w + timedelta(days=6) <= scope.today]
     if not mondays:
         return _hours_table(scope, [])
-    episodes = scope.episodes()
-    whole_week = {
-        w: Q(admitted_on__lte=w)
-        & (Q(discharged_on__isnull=True) | Q(discharged_on__gte=w + timedelta(days=6)))
-        for w in mondays
-    }
-    aggregates = {}
-    for index, condition in enumerate(whole_week.values()):
-        aggregates[f"n{index}"] = Count("pk", filter=condition)
-        aggregates[f"r{index}"] = Sum("program__minimum_weekly_hours", filter=condition)
-    denominators = episodes.aggregate(**aggregates)
+    # Per week, the episodes in care all week and the sum of their minimums: one row of two
+    # sums per week, written as SQL (as 200 ORM aggregates, compiling took longer than the
+    # query). The dates are the report's own Mondays and Sundays, never user input.
+    in_care = (
+        scope.episodes()
+        .filter(scope.in_care_during(mondays[0] + timedelta(days=6), mondays[-1]))
+        .order_by()
+        .values("admitted_on", "discharged_on", minimum=F("program__minimum_weekly_hours"))
+    )
+    sums = []
+    for monday in mondays:
+        whole = (
+            f"admitted_on <= '{monday.isoformat()}' AND (discharged_on IS NULL"
+            f" OR discharged_on >= '{(monday + timedelta(days=6)).isoformat()}')"
+        )
+        sums.append(f"SUM(CASE WHEN {whole} THEN 1 ELSE 0 END)")
+        sums.append(f"SUM(CASE WHEN {whole} THEN minimum ELSE 0 END)")
+    (totals,) = aggregate_over(in_care, ", ".join(sums)) or [(None,) * len(sums)]
+    denominators = {}
+    for index in range(len(mondays)):
+        denominators[f"n{index}"] = int(totals[2 * index] or 0)
+        denominators[f"r{index}"] = totals[2 * index + 1] or 0
     participant_weeks = (
-        _records(scope, mondays[0], mondays[-1] + timedelta(days=6))
-        .filter(status__in=ATTENDED)
-        .annotate(week=WeekStart("held_on"))
-        .filter(episode__admitted_on__lte=F("week"))
-        .annotate(left_after=DaysBetween(F("episode__discharged_on"), F("week")))
+        AttendanceWeek.objects.filter(
+            scope.on("episode__"),
+            week_of__gte=mondays[0],
+            week_of__lte=mondays[-1],
+            episode__admitted_on__lte=F("week_of"),
+        )
+        .annotate(left_after=DaysBetween(F("episode__discharged_on"), F("week_of")))
         .filter(Q(episode__discharged_on__isnull=True) | Q(left_after__gte=6))
-        .values("episode", "week")
-        .annotate(minutes=Sum("minutes"), minimum=Min("episode__program__minimum_weekly_hours"))
+        .values("week_of")
+        .annotate(
+            delivered=Sum("minutes"),
+            # ROUND: SQLite multiplies decimals as floats (8.3 h * 60 = 498.00000000000006)
+            met=Count(
+                "pk",
+                filter=Q(
+                    minutes__gte=Round(F("episode__program__minimum_weekly_hours") * 60),
+                    attended__gt=0,
+                ),
+            ),
+        )
+        .order_by()
     )
     delivered, meeting = {}, {}
-    for week, minutes, met in aggregate_over(  # one row per week, summed in the database
-        participant_weeks,
-        # ROUND: SQLite multiplies decimals as floats (8.3 h * 60 = 498.00000000000006)
-        "week, SUM(minutes), SUM(CASE WHEN minutes >= ROUND(minimum * 60) THEN 1 ELSE 0 END)",
-        group_by="week",
-    ):
-        monday_of = week if isinstance(week, date) else date.fromisoformat(week)  # SQLite: text
-        # PostgreSQL sums bigints as numeric: whole numbers either way, rounded alike below
-        delivered[monday_of], meeting[monday_of] = int(minutes), int(met)
+    for row in participant_weeks:  # one row per week, summed in the database
+        monday_of = row["week_of"]
+        # PostgreSQL sums as numeric: whole numbers either way
+        delivered[monday_of], meeting[monday_of] = int(row["delivered"]), int(row["met"])
     rows = []
     for index, monday in enumerate(mondays):
         count = denominators[f"n{index}"]

@@ -97,6 +97,31 @@ def test_average_daily_attendance_counts_people_per_session_day(program, other_p
     assert rows(table) == [(2, 1.5, 4, 0, 1, 80.0)]
 
 
+def test_attendance_adds_whole_weeks_and_the_days_around_them(program, clinician):
+    # Wednesday 4 to Tuesday 17 March: the week of 9 March is whole (read from the weekly
+    # totals); 4-8 and 16-17 March are read from the records.
+    x = b.episode(program, date(2026, 2, 1))
+    y = b.episode(program, date(2026, 2, 1))
+    day = {n: b.session(program, date(2026, 3, n)) for n in (3, 4, 8, 10, 11, 17, 18)}
+    morning = b.session(program, date(2026, 3, 10), 9, 12)
+    for n in (3, 4, 10, 17, 18):
+        b.attended(day[n], x, by=clinician)
+    b.attended(morning, x, by=clinician)
+    b.attended(day[8], y, by=clinician)
+    b.attended(day[11], y, "absent_excused", by=clinician)
+    scope = b.scope(program, date(2026, 3, 4), date(2026, 3, 17))
+    # Days with sessions: 4, 8, 10, 11, 17 March (3 and 18 are outside). People per day: x on
+    # 4, 10 (twice, once counted), 17; y on 8: 4 / 5 = 0.8. Records: 5 attended, 1 excused.
+    assert rows(selectors.attendance_summary(scope)) == [(5, 0.8, 5, 1, 0, 83.3)]
+
+    morning.is_cancelled = True  # after attendance was recorded: it leaves the week's totals
+    morning.save()
+    assert rows(selectors.attendance_summary(scope)) == [(5, 0.8, 4, 1, 0, 80.0)]
+    # Within one week (no whole week): from the records alone. 4 March x, 8 March y.
+    short = b.scope(program, date(2026, 3, 4), date(2026, 3, 8))
+    assert rows(selectors.attendance_summary(short)) == [(2, 1.0, 2, 0, 0, 100.0)]
+
+
 def test_attendance_with_no_sessions_has_no_average(program):
     assert rows(selectors.attendance_summary(b.scope(program, *MARCH))) == [
         (0, None, 0, 0, 0, None)
@@ -599,11 +624,11 @@ def test_the_dashboard_runs_the_same_queries_for_one_or_many_participants(
     cup = b.panel(program)
     _busy_episode(program, date(2026, 2, 23), clinician, director, cup)
     scope = b.scope(program, date(2026, 1, 1), date(2026, 4, 30))
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         small = selectors.dashboard(scope)
     for _ in range(5):
         _busy_episode(program, date(2026, 2, 23), clinician, director, cup)
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         large = selectors.dashboard(scope)
     census_small, census_large = rows(small[0]), rows(large[0])
     assert census_small == [(0, 1, 0, 1)] and census_large == [(0, 6, 0, 6)]

@@ -17,6 +17,7 @@ from openiop.scheduling.models.needs import (
 from openiop.scheduling.models.sessions import (
     AttendanceRecord,
     AttendanceStatus,
+    AttendanceWeek,
     AttendeeSource,
     CalendarFeed,
     OutreachReason,
@@ -50,6 +51,7 @@ __all__ = [
     "LEAD_CHOICES",
     "AttendanceRecord",
     "AttendanceStatus",
+    "AttendanceWeek",
     "AttendeeSource",
     "CalendarFeed",
     "ClinicianAvailability",

@@ -132,7 +132,12 @@ class Session(PublicIdModel, TimeStampedModel):
                     _("Attendance is recorded for this session: its day cannot change."),
                     code="day_fixed",
                 )
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding and (fields is None or "is_cancelled" in fields):
+            from openiop.scheduling import attendance_weeks
+
+            attendance_weeks.refresh_session(self)
 
     @property
     def title(self) -> str:
@@ -216,13 +221,51 @@ class AttendanceRecord(PublicIdModel, TimeStampedModel, VersionedModel):
         indexes = [models.Index(fields=["held_on", "episode"], name="attendance_day_episode")]
 
     def save(self, *args, **kwargs):
+        """Copies the session's day, and keeps the episode's week total current."""
+        from openiop.scheduling import attendance_weeks
+
         if self.held_on is None:
             self.held_on = self.session.held_on
         super().save(*args, **kwargs)
+        attendance_weeks.refresh({(self.episode_id, self.held_on)})
+
+    def delete(self, *args, **kwargs):
+        from openiop.scheduling import attendance_weeks
+
+        week = {(self.episode_id, self.held_on)}
+        deleted = super().delete(*args, **kwargs)
+        attendance_weeks.refresh(week)
+        return deleted
 
     @property
     def is_attended(self) -> bool:
         return self.status in rules.ATTENDED_STATUSES
+
+
+class AttendanceWeek(models.Model):
+    """One episode's attendance in one week (Monday to Sunday), summed from its records at
+    sessions that were not cancelled. Derived data for the reports, which read a row per
+    participant-week instead of every record: ``AttendanceRecord.save()`` and ``delete()``
+    and a session's cancellation keep it current (``openiop.scheduling.attendance_weeks``)."""
+
+    episode = models.ForeignKey(
+        "participants.Episode", on_delete=models.CASCADE, related_name="attendance_weeks"
+    )
+    week_of = models.DateField(_("week of (Monday)"))
+    days_attended = models.PositiveSmallIntegerField(_("days with a session attended"))
+    attended = models.PositiveSmallIntegerField(_("sessions attended"))
+    excused = models.PositiveSmallIntegerField(_("excused absences"))
+    unexcused = models.PositiveSmallIntegerField(_("unexcused absences"))
+    minutes = models.PositiveIntegerField(_("minutes attended"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "week_of"], name="attendance_week_once")
+        ]
+        indexes = [models.Index(fields=["week_of", "episode"], name="attendance_week_episode")]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} {self.week_of}"
 
 
 class OutreachReason(models.TextChoices):
