@@ -9,7 +9,7 @@ analyte; both stay in the history.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from openiop.core.models import PublicIdModel, TimeStampedModel, VersionedModel
@@ -257,8 +257,39 @@ class Validity(models.TextChoices):
     INVALID = "invalid", _("Invalid")
 
 
+class ResultSummary(models.TextChoices):
+    """A collection's results in one word, for reports (``Collection.result_summary``)."""
+
+    NONE = "", _("No results yet")
+    NEGATIVE = "negative", _("Negative")
+    UNFAVOURABLE = "unfavourable", _("Positive or invalid")
+
+
+class CollectionQuerySet(models.QuerySet):
+    def refresh_result_summary(self) -> int:
+        """Recompute ``result_summary`` of these collections from their results, in one
+        UPDATE: unfavourable when a current result (a confirmation replaces its screen) is
+        positive or invalid, except a positive expected from a prescribed medication;
+        negative when there are results and none is unfavourable; empty without results.
+        Returns the number of collections updated."""
+        results = TestResult.objects.filter(collection=OuterRef("pk"))
+        unfavourable = results.filter(superseded_by__isnull=True).exclude(TestResult.FAVOURABLE)
+        return self.update(
+            result_summary=Case(
+                When(Exists(unfavourable), then=Value(ResultSummary.UNFAVOURABLE)),
+                When(Exists(results), then=Value(ResultSummary.NEGATIVE)),
+                default=Value(ResultSummary.NONE),
+            )
+        )
+
+
 class Collection(PublicIdModel, TimeStampedModel):
-    """What happened at the collection desk: a specimen, a refusal or a no-show."""
+    """What happened at the collection desk: a specimen, a refusal or a no-show.
+
+    ``result_summary`` is derived from the results (``refresh_result_summary``), kept by
+    ``TestResult.save()`` so that reports count negative tests without reading every result;
+    code that writes results around ``save()`` (bulk inserts, ``QuerySet.update``) must call
+    ``services.collection_summaries_refresh`` afterwards."""
 
     class Outcome(models.TextChoices):
         COLLECTED = "collected", _("Specimen collected")
@@ -288,6 +319,16 @@ class Collection(PublicIdModel, TimeStampedModel):
     accession_number = models.CharField(_("accession number (send-out)"), max_length=40, blank=True)
     is_sent_to_lab = models.BooleanField(_("sent to the laboratory"), default=False)
     missing_expected = models.JSONField(_("expected but not found"), default=list, blank=True)
+    result_summary = models.CharField(
+        _("results"),
+        max_length=12,
+        choices=ResultSummary.choices,
+        blank=True,
+        default=ResultSummary.NONE,
+        editable=False,
+    )
+
+    objects = CollectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("collection")
@@ -407,6 +448,11 @@ class TestResult(PublicIdModel, TimeStampedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
     )
 
+    # Neither positive nor invalid, or positive as a prescribed medication makes it.
+    FAVOURABLE = Q(outcome=Outcome.NEGATIVE) | Q(
+        outcome=Outcome.POSITIVE, interpretation=Interpretation.EXPECTED
+    )
+
     class Meta:
         verbose_name = _("test result")
         ordering = ["collection", "analyte_code", "created_at"]
@@ -421,6 +467,16 @@ class TestResult(PublicIdModel, TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.superseded_by_id is None
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Collection.objects.filter(pk=self.collection_id).refresh_result_summary()
+
+    def delete(self, *args, **kwargs):
+        collection_id = self.collection_id
+        deleted = super().delete(*args, **kwargs)
+        Collection.objects.filter(pk=collection_id).refresh_result_summary()
+        return deleted
 
 
 class DrugTestAlert(PublicIdModel, TimeStampedModel):

@@ -28,6 +28,7 @@ from django.utils import timezone
 from bench.reports.generator.data import GENERATOR_VERSION, PROGRAM_NAME, SITE_NAME
 from bench.reports.generator.program import ProgramGenerator
 from bench.reports.generator.writing import historical_timestamps
+from openiop.drugtests.services import collection_summaries_refresh
 from openiop.scheduling import attendance_weeks
 
 __all__ = ["GENERATOR_VERSION", "PROGRAM_NAME", "SITE_NAME", "generate"]
@@ -52,4 +53,6 @@ def generate(
         # Derived tables the models keep as they save, written here in one pass.
         log("summing attendance per week")
         generator.counts["scheduling.AttendanceWeek"] = attendance_weeks.rebuild()
+        log("summing drug-test results per collection")
+        collection_summaries_refresh()
     return dict(generator.counts)

@@ -31,12 +31,14 @@ from openiop.drugtests.services.setup import (
     panels_seed_defaults,
     testing_policy_update,
 )
+from openiop.drugtests.services.summaries import collection_summaries_refresh
 
 __all__ = [
     "MAX_REPEAT_WEEKS",
     "admission_test_order",
     "alert_acknowledge",
     "collection_record",
+    "collection_summaries_refresh",
     "lab_import",
     "lab_import_text",
     "lab_message_attach",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import (
+    Case,
     Count,
     DateField,
     F,
@@ -11,15 +14,18 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Lag, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openiop.notes.models import GroupNote, GroupNoteAttendee, NoteStatus, ProgressNote
 from openiop.notes.rules import DEFAULTS as NOTE_DEFAULTS
 from openiop.plans.models import PlanVersion
 from openiop.plans.rules import DEFAULTS as PLAN_DEFAULTS
-from openiop.reports.dbfunctions import DaysBetween
+from openiop.reports.dbfunctions import DaysBetween, aggregate_over
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition
 from openiop.reports.tables import Column, Table, percent
@@ -134,33 +140,7 @@ def plan_timeliness(scope: ReportScope) -> Table:
     signed within the program's review interval (default 30 days) of the previous signed
     version. Overdue now: episodes in care on the report's last day with no signed plan past
     the initial-plan days, or whose last signed version is older than the review interval."""
-    initial_days, interval = plan_policy_days("episode__program__")
-    previous = PlanVersion.objects.filter(
-        plan=OuterRef("plan"), status=PlanVersion.Status.SIGNED, number__lt=OuterRef("number")
-    ).order_by("-number")
-    versions = (
-        PlanVersion.objects.filter(
-            scope.on("episode__"),
-            status=PlanVersion.Status.SIGNED,
-            signed_at__date__gte=scope.start,
-            signed_at__date__lte=scope.as_of,
-        )
-        .annotate(
-            signed_on=TruncDate("signed_at"),
-            previous_on=TruncDate(Subquery(previous.values("signed_at")[:1])),
-        )
-        .annotate(
-            since_admission=DaysBetween(F("signed_on"), F("episode__admitted_on")),
-            since_previous=DaysBetween(F("signed_on"), F("previous_on")),
-        )
-    )
-    initial = Q(previous_on__isnull=True)
-    counts = versions.aggregate(
-        initial=Count("pk", filter=initial),
-        initial_on_time=Count("pk", filter=initial & Q(since_admission__lte=initial_days)),
-        reviews=Count("pk", filter=~initial),
-        reviews_on_time=Count("pk", filter=~initial & Q(since_previous__lte=interval)),
-    )
+    initial, initial_on_time, reviews, reviews_on_time = _versions_on_time(scope)
     overdue = _plans_overdue(scope)
     return Table(
         key="plans",
@@ -176,20 +156,76 @@ def plan_timeliness(scope: ReportScope) -> Table:
         rows=(
             (
                 str(_("Initial plans")),
-                counts["initial"],
-                counts["initial_on_time"],
-                percent(counts["initial_on_time"], counts["initial"]),
+                initial,
+                initial_on_time,
+                percent(initial_on_time, initial),
                 overdue["missing"],
             ),
             (
                 str(_("Reviews")),
-                counts["reviews"],
-                counts["reviews_on_time"],
-                percent(counts["reviews_on_time"], counts["reviews"]),
+                reviews,
+                reviews_on_time,
+                percent(reviews_on_time, reviews),
                 overdue["review"],
             ),
         ),
     )
+
+
+def _versions_on_time(scope: ReportScope) -> tuple[int, int, int, int]:
+    """(initial plans, of them on time, reviews, of them on time) among the versions signed
+    in the range. Each version's previous signed version comes from one pass over the signed
+    versions up to the range's last day, in order of number within each plan (a window
+    function, LAG), not from a subquery per version."""
+    initial_days, interval = plan_policy_days("episode__program__")
+    signed = PlanVersion.objects.filter(
+        scope.on("episode__"), status=PlanVersion.Status.SIGNED
+    ).order_by()
+    # The range's days as instants: the database compares signed_at as it is, with true
+    # estimates, rather than converting every row to a local date first.
+    after, before = _local_midnight(scope.start), _local_midnight(scope.as_of + timedelta(days=1))
+    in_range = Q(signed_at__gte=after, signed_at__lt=before)
+    signed_on = TruncDate("signed_at")
+    previous_at = Window(Lag("signed_at"), partition_by=[F("plan_id")], order_by=F("number").asc())
+    versions = (
+        signed.filter(signed_at__lt=before)
+        .annotate(
+            in_range=Case(When(in_range, then=Value(1)), default=Value(0)),
+            previous_at=previous_at,
+            # measured for the range's versions only (a local date costs a zone conversion)
+            since_admission=Case(
+                When(in_range, then=DaysBetween(signed_on, F("episode__admitted_on")))
+            ),
+            since_previous=Case(
+                When(in_range, then=DaysBetween(signed_on, TruncDate(previous_at)))
+            ),
+            initial_days=initial_days,
+            review_days=interval,
+        )
+        .values(
+            "in_range",
+            "previous_at",
+            "since_admission",
+            "since_previous",
+            "initial_days",
+            "review_days",
+        )
+    )
+    initial = "in_range = 1 AND previous_at IS NULL"
+    review = "in_range = 1 AND previous_at IS NOT NULL"
+    rows = aggregate_over(
+        versions,
+        f"SUM(CASE WHEN {initial} THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {initial} AND since_admission <= initial_days THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {review} THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {review} AND since_previous <= review_days THEN 1 ELSE 0 END)",
+    )
+    return tuple(count or 0 for count in rows[0]) if rows else (0, 0, 0, 0)
+
+
+def _local_midnight(day: date) -> datetime:
+    """The instant a day starts in the current time zone (the zone ``__date`` lookups use)."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _plans_overdue(scope: ReportScope) -> dict:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from openiop.drugtests.models import TestOrder, TestResult
+from openiop.drugtests.models import ResultSummary, TestOrder
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition
 from openiop.reports.tables import Column, Table, percent
@@ -17,33 +17,21 @@ def drug_test_rates(scope: ReportScope) -> Table:
     no current result (a confirmation replaces its screen) positive or invalid except positives
     expected from a prescribed medication. Refused and no-show are counted apart, never as
     results; orders still open are neither done nor missed yet."""
-    unfavourable = TestResult.objects.filter(
-        collection__order=OuterRef("pk"), superseded_by__isnull=True
-    ).exclude(
-        Q(outcome=TestResult.Outcome.NEGATIVE)
-        | Q(outcome=TestResult.Outcome.POSITIVE, interpretation=TestResult.Interpretation.EXPECTED)
-    )
-    any_result = TestResult.objects.filter(collection__order=OuterRef("pk"))
     orders = TestOrder.objects.filter(
         scope.on("episode__"), due_on__gte=scope.start, due_on__lte=scope.as_of
     ).exclude(status=TestOrder.Status.CANCELLED)
+    collected = Q(status=TestOrder.Status.COLLECTED)
     grouped = orders.values("reason").annotate(
         planned=Count("pk"),
-        done=Count("pk", filter=Q(status=TestOrder.Status.COLLECTED)),
+        done=Count("pk", filter=collected),
+        # the collection's results in one word (Collection.result_summary)
+        negative=Count(
+            "pk", filter=collected & Q(collection__result_summary=ResultSummary.NEGATIVE)
+        ),
         refused=Count("pk", filter=Q(status=TestOrder.Status.REFUSED)),
         no_show=Count("pk", filter=Q(status=TestOrder.Status.NO_SHOW)),
     )
-    # Apart, so that the result tests are joins the database can hash, not a subquery per order.
-    negative = dict(
-        orders.filter(Exists(any_result), status=TestOrder.Status.COLLECTED)
-        .exclude(Exists(unfavourable))
-        .values("reason")
-        .annotate(n=Count("pk"))
-        .values_list("reason", "n")
-    )
-    by_reason = {
-        row["reason"]: {**row, "negative": negative.get(row["reason"], 0)} for row in grouped
-    }
+    by_reason = {row["reason"]: row for row in grouped}
     keys = ("planned", "done", "negative", "refused", "no_show")
     rows, totals = [], dict.fromkeys(keys, 0)
     for reason, label in TestOrder.Reason.choices:
