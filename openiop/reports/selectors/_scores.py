@@ -6,8 +6,8 @@ a subquery per episode: the outcome report and the episode list read every measu
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import FirstValue, RowNumber
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, RowRange, Window
+from django.db.models.functions import FirstValue, LastValue, RowNumber
 
 from openiop.assessments.models import Administration
 
@@ -28,12 +28,15 @@ def first_and_latest(administrations: QuerySet[Administration], where: Q | None 
     ``where`` may test those annotations (it is applied after the windows)."""
     partition = [F("episode_id"), F("instrument")]
     oldest = [F("administered_on").asc(), F("pk").asc()]
-    newest = [F("administered_on").desc(), F("pk").desc()]
+    # One ordering for every window (one sort): the latest is the last row of the whole
+    # partition, hence the frame from its first row to its last.
+    window = {"partition_by": partition, "order_by": oldest}
+    whole = {**window, "frame": RowRange(start=None, end=None)}
     ranked = administrations.annotate(
-        rank=Window(RowNumber(), partition_by=partition, order_by=oldest),
-        first_total=Window(FirstValue("total"), partition_by=partition, order_by=oldest),
-        first_on=Window(FirstValue("administered_on"), partition_by=partition, order_by=oldest),
-        latest_total=Window(FirstValue("total"), partition_by=partition, order_by=newest),
-        latest_on=Window(FirstValue("administered_on"), partition_by=partition, order_by=newest),
+        rank=Window(RowNumber(), **window),
+        first_total=Window(FirstValue("total"), **window),
+        first_on=Window(FirstValue("administered_on"), **window),
+        latest_total=Window(LastValue("total"), **whole),
+        latest_on=Window(LastValue("administered_on"), **whole),
     ).filter(rank=1)
     return ranked.filter(where) if where is not None else ranked

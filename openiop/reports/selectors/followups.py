@@ -44,18 +44,32 @@ def followup_reach(scope: ReportScope) -> Table:
     shares of those reached: no alcohol or drug use since discharge, in treatment, in stable or
     recovery housing, working or in school, arrested. "Unknown / declined" counts in the
     denominator, so shares are conservative."""
-    rows = []
-    for day in _follow_up_days(scope):
-        due = Episode.objects.filter(
-            scope.on(""),
-            discharge__isnull=False,
+    days = _follow_up_days(scope)
+    if not days:
+        return _followup_table(())
+    # Every follow-up day in two queries: the discharges due, then their contacts by day.
+    due_then = {
+        day: Q(
             discharged_on__gte=scope.start - timedelta(days=day),
             discharged_on__lte=scope.as_of - timedelta(days=day),
-        ).values("discharge")
-        due_count = due.count()
-        contacts = FollowUpContact.objects.filter(discharge__in=due, day=day)
-        reached = Q(result=Reach.REACHED)
-        figures = contacts.aggregate(
+        )
+        for day in days
+    }
+    due = Episode.objects.filter(scope.on(""), discharge__isnull=False).aggregate(
+        **{f"due{day}": Count("discharge", filter=due_then[day]) for day in days}
+    )
+    which = Q()
+    for day in days:
+        which |= Q(day=day) & Q(
+            discharge__episode__discharged_on__gte=scope.start - timedelta(days=day),
+            discharge__episode__discharged_on__lte=scope.as_of - timedelta(days=day),
+        )
+    reached = Q(result=Reach.REACHED)
+    by_day = {
+        row["day"]: row
+        for row in FollowUpContact.objects.filter(scope.on("discharge__episode__"), which)
+        .values("day")
+        .annotate(
             attempted=Count("discharge", distinct=True),
             reached=Count("discharge", distinct=True, filter=reached),
             abstinent=Count(
@@ -79,6 +93,15 @@ def followup_reach(scope: ReportScope) -> Table:
                 "discharge", distinct=True, filter=reached & Q(arrested=YesNoUnknown.YES)
             ),
         )
+        .order_by()
+    }
+    rows = []
+    for day in days:
+        due_count = due[f"due{day}"]
+        figures = by_day.get(day) or dict.fromkeys(
+            ("attempted", "reached", "abstinent", "in_treatment", "housed", "occupied", "arrested"),
+            0,
+        )
         reached_count = figures["reached"]
         rows.append(
             (
@@ -94,6 +117,10 @@ def followup_reach(scope: ReportScope) -> Table:
                 percent(figures["arrested"], reached_count),
             )
         )
+    return _followup_table(rows)
+
+
+def _followup_table(rows) -> Table:
     return Table(
         key="followups",
         title=_("Follow-ups after discharge"),

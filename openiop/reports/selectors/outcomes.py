@@ -106,20 +106,21 @@ def outcome_trajectories(scope: ReportScope) -> Table:
     first seven days). Each week shows the average and how many scores it averages."""
     columns = [Column("week", _("Week of treatment"), "number")]
     series = []
-    by_code = {}
     in_scope = scope.on("episode__") & scope.in_care_during(scope.start, scope.end, "episode__")
+    grouped = (  # every instrument in one pass
+        current_scores(TRAJECTORY_INSTRUMENTS, scope.as_of)
+        .filter(in_scope)
+        .annotate(days=DaysBetween(F("administered_on"), F("episode__admitted_on")))
+        .filter(days__gte=0, days__lt=7 * (TRAJECTORY_WEEKS + 1))
+        .annotate(week=F("days") / 7)
+        .values("instrument", "week")
+        .annotate(mean=Avg("total"), n=Count("pk"))
+        .values_list("instrument", "week", "mean", "n")
+    )
+    by_code = {code: {} for code in TRAJECTORY_INSTRUMENTS}
+    for code, week, mean, n in grouped:
+        by_code[code][week] = (mean, n)
     for code in TRAJECTORY_INSTRUMENTS:
-        grouped = (
-            current_scores([code], scope.as_of)
-            .filter(in_scope)
-            .annotate(days=DaysBetween(F("administered_on"), F("episode__admitted_on")))
-            .filter(days__gte=0, days__lt=7 * (TRAJECTORY_WEEKS + 1))
-            .annotate(week=F("days") / 7)
-            .values("week")
-            .annotate(mean=Avg("total"), n=Count("pk"))
-            .values_list("week", "mean", "n")
-        )
-        by_code[code] = {week: (mean, n) for week, mean, n in grouped}
         name = instrument(code).name
         columns += [
             Column(code, _("%(measure)s average") % {"measure": name}, "number"),

@@ -624,11 +624,11 @@ def test_the_dashboard_runs_the_same_queries_for_one_or_many_participants(
     cup = b.panel(program)
     _busy_episode(program, date(2026, 2, 23), clinician, director, cup)
     scope = b.scope(program, date(2026, 1, 1), date(2026, 4, 30))
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(23):
         small = selectors.dashboard(scope)
     for _ in range(5):
         _busy_episode(program, date(2026, 2, 23), clinician, director, cup)
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(23):
         large = selectors.dashboard(scope)
     census_small, census_large = rows(small[0]), rows(large[0])
     assert census_small == [(0, 1, 0, 1)] and census_large == [(0, 6, 0, 6)]
