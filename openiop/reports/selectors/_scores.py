@@ -1,15 +1,29 @@
 """First and latest current score per episode and instrument, in one pass of the database.
 
-Window functions over the administrations, partitioned by episode and instrument, instead of
-a subquery per episode: the outcome report and the episode list read every measured episode.
+One grouped aggregate over the administrations instead of a subquery per episode (or window
+functions, which sort every score): the outcome report and the episode list read every
+measured episode.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, RowRange, Window
-from django.db.models.functions import FirstValue, LastValue, RowNumber
+from datetime import date
+
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Value,
+)
 
 from openiop.assessments.models import Administration
+from openiop.reports.dbfunctions import DaysBetween
 
 
 def current_scores(codes, until=None) -> QuerySet[Administration]:
@@ -21,22 +35,32 @@ def current_scores(codes, until=None) -> QuerySet[Administration]:
     return given.exclude(Exists(corrected)).order_by()
 
 
-def first_and_latest(administrations: QuerySet[Administration], where: Q | None = None):
-    """One row per (episode, instrument) of ``administrations``, annotated ``first_total``,
-    ``first_on``, ``latest_total`` and ``latest_on``. Two on one day: the first is the one
-    entered first, the latest the one entered last.
-    ``where`` may test those annotations (it is applied after the windows)."""
-    partition = [F("episode_id"), F("instrument")]
-    oldest = [F("administered_on").asc(), F("pk").asc()]
-    # One ordering for every window (one sort): the latest is the last row of the whole
-    # partition, hence the frame from its first row to its last.
-    window = {"partition_by": partition, "order_by": oldest}
-    whole = {**window, "frame": RowRange(start=None, end=None)}
-    ranked = administrations.annotate(
-        rank=Window(RowNumber(), **window),
-        first_total=Window(FirstValue("total"), **window),
-        first_on=Window(FirstValue("administered_on"), **window),
-        latest_total=Window(LastValue("total"), **whole),
-        latest_on=Window(LastValue("administered_on"), **whole),
-    ).filter(rank=1)
-    return ranked.filter(where) if where is not None else ranked
+# The order key of a score, one integer: days since 1970, then the administration's id, then
+# its total. Its smallest value in a group is the first score and its largest the latest
+# (two on one day: entered first, entered last); the total and the day are read back from it.
+# Holds for ids under a billion and totals from 0 to 9,999 (every instrument's range is
+# tested to fit).
+EPOCH = date(1970, 1, 1)
+DAY = 10**13
+ROW = 10**4
+
+
+def first_and_latest(administrations: QuerySet[Administration], *group_by: str) -> QuerySet:
+    """One row per (episode, instrument) of ``administrations`` (and ``group_by``: annotations
+    that depend on the episode alone), with ``first_total`` and ``first_day``, ``latest_total``
+    and ``latest_day`` (days since 1970-01-01): a plain grouped aggregate, hashed, with no
+    window function or sort."""
+    since_1970 = DaysBetween(F("administered_on"), Value(EPOCH, output_field=DateField()))
+    key = ExpressionWrapper(
+        since_1970 * DAY + F("pk") * ROW + F("total"), output_field=BigIntegerField()
+    )
+    return (
+        administrations.values("episode_id", "instrument", *group_by)
+        .annotate(first_key=Min(key), latest_key=Max(key))
+        .annotate(
+            first_total=F("first_key") % ROW,
+            latest_total=F("latest_key") % ROW,
+            first_day=F("first_key") / DAY,
+            latest_day=F("latest_key") / DAY,
+        )
+    )

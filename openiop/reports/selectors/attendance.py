@@ -8,7 +8,7 @@ from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
-from openiop.reports.dbfunctions import DaysBetween, aggregate_over
+from openiop.reports.dbfunctions import DaysBetween, WeekStart
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition, weeks
 from openiop.reports.tables import Chart, Column, Table, percent
@@ -136,28 +136,7 @@ def hours_weekly(scope: ReportScope) -> Table:
     mondays = [w for w in weeks(scope.start, scope.end) if w + timedelta(days=6) <= scope.today]
     if not mondays:
         return _hours_table(scope, [])
-    # Per week, the episodes in care all week and the sum of their minimums: one row of two
-    # sums per week, written as SQL (as 200 ORM aggregates, compiling took longer than the
-    # query). The dates are the report's own Mondays and Sundays, never user input.
-    in_care = (
-        scope.episodes()
-        .filter(scope.in_care_during(mondays[0] + timedelta(days=6), mondays[-1]))
-        .order_by()
-        .values("admitted_on", "discharged_on", minimum=F("program__minimum_weekly_hours"))
-    )
-    sums = []
-    for monday in mondays:
-        whole = (
-            f"admitted_on <= '{monday.isoformat()}' AND (discharged_on IS NULL"
-            f" OR discharged_on >= '{(monday + timedelta(days=6)).isoformat()}')"
-        )
-        sums.append(f"SUM(CASE WHEN {whole} THEN 1 ELSE 0 END)")
-        sums.append(f"SUM(CASE WHEN {whole} THEN minimum ELSE 0 END)")
-    (totals,) = aggregate_over(in_care, ", ".join(sums)) or [(None,) * len(sums)]
-    denominators = {}
-    for index in range(len(mondays)):
-        denominators[f"n{index}"] = int(totals[2 * index] or 0)
-        denominators[f"r{index}"] = totals[2 * index + 1] or 0
+    denominators = _whole_weeks_in_care(scope, mondays)
     participant_weeks = (
         AttendanceWeek.objects.filter(
             scope.on("episode__"),
@@ -202,6 +181,54 @@ def hours_weekly(scope: ReportScope) -> Table:
             )
         )
     return _hours_table(scope, rows)
+
+
+def _whole_weeks_in_care(scope: ReportScope, mondays: list[date]) -> dict:
+    """For each of ``mondays``, the scope's episodes in care that whole week (``n<index>``)
+    and the sum of their programs' minimum hours (``r<index>``).
+
+    An episode is in care all of the weeks from the first Monday on or after its admission to
+    the last Monday whose Sunday it was still in care on. Two grouped queries count episodes by
+    that first Monday and by the Monday after that last week; the weeks are running totals of
+    the first minus the second."""
+    spans = (
+        scope.episodes()
+        .annotate(
+            first=WeekStart("admitted_on", days=6),
+            after=WeekStart("discharged_on", days=1),
+            minimum=F("program__minimum_weekly_hours"),
+        )
+        .filter(Q(discharged_on__isnull=True) | Q(first__lt=F("after")))
+        .order_by()
+    )
+    starts = (
+        spans.filter(first__lte=mondays[-1])
+        .values("first")
+        .annotate(n=Count("pk"), r=Sum("minimum"))
+        .values_list("first", "n", "r")
+    )
+    ends = (
+        spans.filter(after__lte=mondays[-1])
+        .values("after")
+        .annotate(n=Count("pk"), r=Sum("minimum"))
+        .values_list("after", "n", "r")
+    )
+    changes: dict[date, list] = {}
+    for sign, rows in ((1, starts), (-1, ends)):
+        for monday, n, required in rows:
+            monday = monday if isinstance(monday, date) else date.fromisoformat(monday)  # SQLite
+            change = changes.setdefault(monday, [0, 0.0])
+            change[0] += sign * n
+            change[1] += sign * float(required or 0)
+    denominators, count, required = {}, 0, 0.0
+    pending = sorted(changes.items())
+    for index, monday in enumerate(mondays):
+        while pending and pending[0][0] <= monday:
+            count += pending[0][1][0]
+            required += pending[0][1][1]
+            pending.pop(0)
+        denominators[f"n{index}"], denominators[f"r{index}"] = count, round(required, 2)
+    return denominators
 
 
 def _hours_table(scope, rows) -> Table:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, Count, DateField, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from openiop.assessments.instruments import get as instrument
@@ -10,7 +10,7 @@ from openiop.assessments.instruments.change import MEANINGFUL_CHANGE
 from openiop.reports.dbfunctions import DaysBetween, aggregate_over
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition
-from openiop.reports.selectors._scores import current_scores, first_and_latest
+from openiop.reports.selectors._scores import EPOCH, current_scores, first_and_latest
 from openiop.reports.tables import Chart, Column, Table, percent
 from openiop.reports.thresholds import meaningful_change
 
@@ -23,10 +23,6 @@ def _measured(scope: ReportScope, thresholds: dict[int, dict[str, int]]):
     """One row per episode in care during the range and instrument measured at admission and
     later, with its admission and latest totals and the program's meaningful change."""
     in_scope = scope.on("episode__") & scope.in_care_during(scope.start, scope.end, "episode__")
-    measured = first_and_latest(
-        current_scores(MEANINGFUL_CHANGE, scope.as_of).filter(in_scope),
-        where=Q(latest_on__gt=F("first_on")),
-    )
     threshold = Case(
         *(
             When(episode__program_id=program_id, instrument=code, then=Value(points))
@@ -35,10 +31,18 @@ def _measured(scope: ReportScope, thresholds: dict[int, dict[str, int]]):
         ),
         output_field=IntegerField(),
     )
+    admitted_day = DaysBetween(F("episode__admitted_on"), Value(EPOCH, output_field=DateField()))
+    scores = (
+        current_scores(MEANINGFUL_CHANGE, scope.as_of)
+        .filter(in_scope)
+        .annotate(admitted_day=admitted_day, threshold=threshold)
+    )
     return (
-        measured.annotate(baseline_delay=DaysBetween(F("first_on"), F("episode__admitted_on")))
-        .filter(baseline_delay__lte=BASELINE_DAYS)
-        .annotate(threshold=threshold)
+        first_and_latest(scores, "admitted_day", "threshold")
+        .filter(
+            latest_day__gt=F("first_day"),
+            first_day__lte=F("admitted_day") + BASELINE_DAYS,
+        )
         .values("instrument", "first_total", "latest_total", "threshold")
     )
 

@@ -159,6 +159,25 @@ def test_hours_count_whole_weeks_in_care_against_the_program_minimum(nine_hour_p
     assert "2 of 4" in table.notes[0]
 
 
+def test_hours_count_the_weeks_each_episode_spans_whole(program, other_program, clinician):
+    program.minimum_weekly_hours = Decimal("9")
+    program.save()
+    b.episode(program, date(2025, 6, 1))  # long before the range, still in care: 3 weeks
+    b.episode(program, date(2026, 3, 2), date(2026, 3, 15))  # Monday to Sunday: 2 weeks
+    b.episode(program, date(2026, 3, 10), date(2026, 3, 14))  # within a week: none
+    b.episode(program, date(2026, 3, 3), date(2026, 3, 22))  # Tuesday in: 9 and 16 March
+    b.episode(program, date(2026, 2, 1), date(2026, 3, 1))  # gone before the range
+    b.episode(program, date(2026, 3, 16))  # admitted on the last Monday: 1 week
+    b.episode(other_program, date(2026, 1, 1))  # not in the scope
+    table = selectors.hours_weekly(
+        b.scope(program, date(2026, 3, 2), date(2026, 3, 22), date(2026, 3, 30))
+    )
+    # 2 March: the long stay and the Monday-Sunday one. 9 March: those and the Tuesday one.
+    # 16 March: the long stay, the Tuesday one (left Sunday 22) and the last Monday's.
+    assert column(table, "participant_weeks") == [2, 3, 3]
+    assert column(table, "required") == [9.0, 9.0, 9.0]
+
+
 def test_hours_leave_out_the_week_not_yet_over(nine_hour_program, clinician):
     b.episode(nine_hour_program, date(2026, 2, 1))
     table = selectors.hours_weekly(
@@ -301,6 +320,19 @@ def test_outcome_change_compares_admission_with_latest_score(program, clinician)
     assert weeks[7] == (20.0, 1)
     assert weeks[11] == (5.0, 1)
     assert weeks[1] == (None, 0)
+
+
+def test_a_correction_that_moves_a_score_past_the_range_takes_it_out(program, clinician):
+    # The correction is the record: its day counts, not the day first entered.
+    by = {"by": clinician}
+    o = b.episode(program, date(2026, 1, 5))
+    b.score(o, "phq9", 20, date(2026, 1, 6), **by)
+    wrong_day = b.score(o, "phq9", 9, date(2026, 6, 20), **by)
+    b.score(o, "phq9", 9, date(2026, 7, 20), supersedes=wrong_day, **by)
+    first_half = selectors.outcome_change(b.scope(program, *HALF_YEAR))
+    assert {row[0]: row[1] for row in first_half.rows}["PHQ-9"] == 0  # no later score by June
+    year = selectors.outcome_change(b.scope(program, date(2026, 1, 1), date(2026, 12, 31)))
+    assert {row[0]: row[1:3] for row in year.rows}["PHQ-9"] == (1, 20.0)
 
 
 def test_outcome_change_judges_each_episode_by_its_own_programs_threshold(
@@ -624,11 +656,11 @@ def test_the_dashboard_runs_the_same_queries_for_one_or_many_participants(
     cup = b.panel(program)
     _busy_episode(program, date(2026, 2, 23), clinician, director, cup)
     scope = b.scope(program, date(2026, 1, 1), date(2026, 4, 30))
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         small = selectors.dashboard(scope)
     for _ in range(5):
         _busy_episode(program, date(2026, 2, 23), clinician, director, cup)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         large = selectors.dashboard(scope)
     census_small, census_large = rows(small[0]), rows(large[0])
     assert census_small == [(0, 1, 0, 1)] and census_large == [(0, 6, 0, 6)]

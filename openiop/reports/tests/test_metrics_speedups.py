@@ -163,3 +163,39 @@ def test_the_range_ends_at_local_midnight_and_each_program_keeps_its_policy(
         ("Initial plans", 1, 1, 100.0),
         ("Reviews", 0, 0, None),
     ]
+
+
+def test_first_and_latest_read_the_order_key_back(program, clinician):
+    from openiop.reports.selectors._scores import EPOCH, current_scores, first_and_latest
+
+    o = b.episode(program, date(2026, 1, 5))
+    b.score(o, "phq9", 27, date(2026, 1, 6), by=clinician)
+    b.score(o, "phq9", 0, date(2026, 1, 6), by=clinician)  # same day, entered second
+    b.score(o, "phq9", 11, date(2026, 3, 2), by=clinician)
+    b.score(o, "phq9", 9, date(2026, 3, 2), by=clinician)  # the latest: same day, entered last
+    b.score(o, "gad7", 21, date(2026, 2, 1), by=clinician)  # measured once: first and latest
+
+    rows = {
+        row["instrument"]: row
+        for row in first_and_latest(current_scores(["phq9", "gad7"])).order_by("instrument")
+    }
+
+    def day(n):
+        return EPOCH + datetime.timedelta(days=n)
+
+    phq9, gad7 = rows["phq9"], rows["gad7"]
+    assert (phq9["first_total"], day(phq9["first_day"])) == (27, date(2026, 1, 6))
+    assert (phq9["latest_total"], day(phq9["latest_day"])) == (9, date(2026, 3, 2))
+    assert (gad7["first_total"], gad7["latest_total"]) == (21, 21)
+    assert day(gad7["first_day"]) == day(gad7["latest_day"]) == date(2026, 2, 1)
+
+
+def test_every_score_read_as_first_and_latest_fits_the_order_key():
+    from openiop.assessments.instruments import get as instrument
+    from openiop.assessments.instruments.change import MEANINGFUL_CHANGE
+    from openiop.reports.selectors._scores import ROW
+    from openiop.reports.selectors.episodes import SCORED
+
+    for code in {*MEANINGFUL_CHANGE, *SCORED}:
+        lowest, highest = instrument(code).total_range
+        assert lowest >= 0 and highest < ROW, code
