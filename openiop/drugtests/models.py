@@ -468,9 +468,12 @@ class TestResult(PublicIdModel, TimeStampedModel):
     def is_current(self) -> bool:
         return self.superseded_by_id is None
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, refresh_summary: bool = True, **kwargs):
+        """Saves, and refreshes the collection's ``result_summary``; a service saving several
+        results passes ``refresh_summary=False`` and refreshes once at the end."""
         super().save(*args, **kwargs)
-        Collection.objects.filter(pk=self.collection_id).refresh_result_summary()
+        if refresh_summary:
+            Collection.objects.filter(pk=self.collection_id).refresh_result_summary()
 
     def delete(self, *args, **kwargs):
         collection_id = self.collection_id

@@ -269,12 +269,12 @@ def results_record(
         result = _new_result(collection, entry, method, analytes, current)
         result.recorded_by, result.lab_message = actor, lab_message
         result.full_clean()
-        result.save()
+        result.save(refresh_summary=False)  # once, in _interpret
         if method == TestResult.Method.CONFIRMATION:
             screen = current.get((result.analyte_code, TestResult.Method.SCREEN))
             if screen is not None:
                 screen.superseded_by = result
-                screen.save(update_fields=["superseded_by", "updated_at"])
+                screen.save(update_fields=["superseded_by", "updated_at"], refresh_summary=False)
         current[(result.analyte_code, method)] = result  # the same analyte twice is refused
         saved.append(result)
     interpretation = _interpret(collection)
@@ -325,9 +325,10 @@ def _interpret(collection: Collection) -> rules.Interpretation:
             mark = TestResult.Interpretation.UNEXPECTED
         if result.interpretation != mark:
             result.interpretation = mark
-            result.save(update_fields=["interpretation", "updated_at"])
+            result.save(update_fields=["interpretation", "updated_at"], refresh_summary=False)
     collection.missing_expected = sorted(interpretation.missing_expected)
     collection.save(update_fields=["missing_expected", "updated_at"])
+    Collection.objects.filter(pk=collection.pk).refresh_result_summary()  # once for all
     return interpretation
 
 

@@ -220,14 +220,16 @@ class AttendanceRecord(PublicIdModel, TimeStampedModel, VersionedModel):
         ]
         indexes = [models.Index(fields=["held_on", "episode"], name="attendance_day_episode")]
 
-    def save(self, *args, **kwargs):
-        """Copies the session's day, and keeps the episode's week total current."""
+    def save(self, *args, refresh_week: bool = True, **kwargs):
+        """Copies the session's day, and keeps the episode's week total current (a service
+        saving a session's roster passes ``refresh_week=False`` and refreshes them at once)."""
         from openiop.scheduling import attendance_weeks
 
         if self.held_on is None:
             self.held_on = self.session.held_on
         super().save(*args, **kwargs)
-        attendance_weeks.refresh({(self.episode_id, self.held_on)})
+        if refresh_week:
+            attendance_weeks.refresh({(self.episode_id, self.held_on)})
 
     def delete(self, *args, **kwargs):
         from openiop.scheduling import attendance_weeks

@@ -18,7 +18,7 @@ from openiop.audit.models import AuditAction, DataCategory
 from openiop.audit.services import audit_record
 from openiop.core.versioning import version_claim
 from openiop.participants.models import Episode, EpisodeStatus
-from openiop.scheduling import rules
+from openiop.scheduling import attendance_weeks, rules
 from openiop.scheduling.models import (
     AttendanceRecord,
     AttendanceStatus,
@@ -123,6 +123,7 @@ def attendance_record(
     if errors:
         raise ValidationError(errors)
     saved = [_save_entry(session, entry, existing, places, actor) for entry in entries]
+    attendance_weeks.refresh((record.episode_id, record.held_on) for record in saved)
     for entry in entries:
         if entry.status == rules.ABSENT_UNEXCUSED:
             _outreach_after_absence(entry.episode, actor)
@@ -151,7 +152,7 @@ def _save_entry(session, entry, existing, places, actor) -> AttendanceRecord:
                 participant_id=entry.episode.participant_id,
                 source=AttendeeSource.WALK_IN,
             )
-        record = AttendanceRecord.objects.create(
+        record = AttendanceRecord(
             session=session,
             participant_id=entry.episode.participant_id,
             episode=entry.episode,
@@ -159,6 +160,7 @@ def _save_entry(session, entry, existing, places, actor) -> AttendanceRecord:
             minutes=minutes,
             recorded_by=actor,
         )
+        record.save(force_insert=True, refresh_week=False)  # the roster's weeks: at the end
         _audit_attendance(AuditAction.ATTENDANCE_RECORDED, record, actor, walk_in=walk_in)
         return record
     if not _changes(record, entry, session):
@@ -166,7 +168,10 @@ def _save_entry(session, entry, existing, places, actor) -> AttendanceRecord:
     before = {"status": record.status, "minutes": record.minutes}
     record.status, record.minutes, record.recorded_by = entry.status, minutes, actor
     record.version += 1
-    record.save(update_fields=["status", "minutes", "recorded_by", "version", "updated_at"])
+    record.save(
+        update_fields=["status", "minutes", "recorded_by", "version", "updated_at"],
+        refresh_week=False,
+    )
     _audit_attendance(AuditAction.ATTENDANCE_CORRECTED, record, actor, before=before)
     return record
 
