@@ -45,14 +45,19 @@ DAY = 10**13
 ROW = 10**4
 
 
+def day_number(field: str):
+    """A date field as whole days since 1970-01-01, the unit of ``first_day``/``latest_day``."""
+    return DaysBetween(F(field), Value(EPOCH, output_field=DateField()))
+
+
 def first_and_latest(administrations: QuerySet[Administration], *group_by: str) -> QuerySet:
     """One row per (episode, instrument) of ``administrations`` (and ``group_by``: annotations
     that depend on the episode alone), with ``first_total`` and ``first_day``, ``latest_total``
     and ``latest_day`` (days since 1970-01-01): a plain grouped aggregate, hashed, with no
     window function or sort."""
-    since_1970 = DaysBetween(F("administered_on"), Value(EPOCH, output_field=DateField()))
     key = ExpressionWrapper(
-        since_1970 * DAY + F("pk") * ROW + F("total"), output_field=BigIntegerField()
+        day_number("administered_on") * DAY + F("pk") * ROW + F("total"),
+        output_field=BigIntegerField(),
     )
     return (
         administrations.values("episode_id", "instrument", *group_by)

@@ -77,8 +77,7 @@ def attendance_summary(scope: ReportScope) -> Table:
     participant in two of the scope's programs on the same day counts in each. Attendance
     rate: attended records over all recorded ones (attended plus excused and unexcused
     absences); sessions nobody recorded attendance for are not counted."""
-    keys = ("participant_days", "attended", "excused", "unexcused")
-    counts = dict.fromkeys(keys, 0)
+    counts = dict.fromkeys(("participant_days", "attended", "excused", "unexcused"), 0)
     # Whole weeks from each episode's week totals; the days before and after them (a range
     # rarely starts on a Monday) from the records.
     records = _records(scope, scope.start, scope.as_of)
@@ -93,8 +92,9 @@ def attendance_summary(scope: ReportScope) -> Table:
             unexcused=Sum("unexcused"),
         )
         counts = {key: value or 0 for key, value in totals.items()}
-        records = records.exclude(held_on__gte=inside[0], held_on__lte=inside[1] + timedelta(6))
-    if inside is None or (inside[0], inside[1] + timedelta(6)) != (scope.start, scope.as_of):
+        last_sunday = inside[1] + timedelta(days=6)
+        records = records.exclude(held_on__gte=inside[0], held_on__lte=last_sunday)
+    if inside is None or (inside[0], last_sunday) != (scope.start, scope.as_of):
         for key, value in _day_counts(records).items():
             counts[key] += value or 0
     participant_days = counts["participant_days"]
@@ -139,13 +139,14 @@ def hours_weekly(scope: ReportScope) -> Table:
     denominators = _whole_weeks_in_care(scope, mondays)
     participant_weeks = (
         AttendanceWeek.objects.filter(
-            scope.on("episode__"),
-            week_of__gte=mondays[0],
-            week_of__lte=mondays[-1],
-            episode__admitted_on__lte=F("week_of"),
+            scope.on("episode__"), week_of__gte=mondays[0], week_of__lte=mondays[-1]
         )
         .annotate(left_after=DaysBetween(F("episode__discharged_on"), F("week_of")))
-        .filter(Q(episode__discharged_on__isnull=True) | Q(left_after__gte=6))
+        .filter(
+            # the weeks of _whole_weeks_span, tested per row without computing the span
+            Q(episode__discharged_on__isnull=True) | Q(left_after__gte=6),
+            episode__admitted_on__lte=F("week_of"),
+        )
         .values("week_of")
         .annotate(
             delivered=Sum("minutes"),
@@ -183,21 +184,25 @@ def hours_weekly(scope: ReportScope) -> Table:
     return _hours_table(scope, rows)
 
 
+def _whole_weeks_span() -> tuple[WeekStart, WeekStart]:
+    """An episode is in care the whole of the weeks from ``first`` (the first Monday on or
+    after its admission) up to, not including, ``after`` (the Monday after the last week whose
+    Sunday it was still in care on; null while in care). For a given Monday: admitted on or
+    before it and not discharged before its Sunday, as ``hours_weekly`` tests each row."""
+    return WeekStart("admitted_on", days=6), WeekStart("discharged_on", days=1)
+
+
 def _whole_weeks_in_care(scope: ReportScope, mondays: list[date]) -> dict:
     """For each of ``mondays``, the scope's episodes in care that whole week (``n<index>``)
     and the sum of their programs' minimum hours (``r<index>``).
 
-    An episode is in care all of the weeks from the first Monday on or after its admission to
-    the last Monday whose Sunday it was still in care on. Two grouped queries count episodes by
-    that first Monday and by the Monday after that last week; the weeks are running totals of
-    the first minus the second."""
+    Two grouped queries count episodes by their first whole week and by the Monday after
+    their last (``_whole_weeks_span``); the weeks are running totals of the first minus the
+    second."""
+    first, after = _whole_weeks_span()
     spans = (
         scope.episodes()
-        .annotate(
-            first=WeekStart("admitted_on", days=6),
-            after=WeekStart("discharged_on", days=1),
-            minimum=F("program__minimum_weekly_hours"),
-        )
+        .annotate(first=first, after=after, minimum=F("program__minimum_weekly_hours"))
         .filter(Q(discharged_on__isnull=True) | Q(first__lt=F("after")))
         .order_by()
     )
@@ -222,11 +227,12 @@ def _whole_weeks_in_care(scope: ReportScope, mondays: list[date]) -> dict:
             change[1] += sign * float(required or 0)
     denominators, count, required = {}, 0, 0.0
     pending = sorted(changes.items())
+    next_change = 0
     for index, monday in enumerate(mondays):
-        while pending and pending[0][0] <= monday:
-            count += pending[0][1][0]
-            required += pending[0][1][1]
-            pending.pop(0)
+        while next_change < len(pending) and pending[next_change][0] <= monday:
+            count += pending[next_change][1][0]
+            required += pending[next_change][1][1]
+            next_change += 1
         denominators[f"n{index}"], denominators[f"r{index}"] = count, round(required, 2)
     return denominators
 

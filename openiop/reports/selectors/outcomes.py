@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Case, Count, DateField, F, IntegerField, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from openiop.assessments.instruments import get as instrument
@@ -10,7 +10,7 @@ from openiop.assessments.instruments.change import MEANINGFUL_CHANGE
 from openiop.reports.dbfunctions import DaysBetween, aggregate_over
 from openiop.reports.scope import ReportScope
 from openiop.reports.selectors._common import definition
-from openiop.reports.selectors._scores import EPOCH, current_scores, first_and_latest
+from openiop.reports.selectors._scores import current_scores, day_number, first_and_latest
 from openiop.reports.tables import Chart, Column, Table, percent
 from openiop.reports.thresholds import meaningful_change
 
@@ -31,11 +31,10 @@ def _measured(scope: ReportScope, thresholds: dict[int, dict[str, int]]):
         ),
         output_field=IntegerField(),
     )
-    admitted_day = DaysBetween(F("episode__admitted_on"), Value(EPOCH, output_field=DateField()))
     scores = (
         current_scores(MEANINGFUL_CHANGE, scope.as_of)
         .filter(in_scope)
-        .annotate(admitted_day=admitted_day, threshold=threshold)
+        .annotate(admitted_day=day_number("episode__admitted_on"), threshold=threshold)
     )
     return (
         first_and_latest(scores, "admitted_day", "threshold")
